@@ -91,6 +91,10 @@ int main(int argc, char** argv) {
         return 0;
     }));
 
+    auto* example = config->add_subcommand("example", "print a documented basalt.yaml with every default");
+    add_global_flags(example, flags);
+    example->callback([] { std::cout << basalt::config::example_yaml(); });
+
     bool keys_json = false;
     auto* keys = cli.add_subcommand("keys", "print the anon and service_role API keys");
     add_global_flags(keys, flags);

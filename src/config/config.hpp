@@ -41,6 +41,10 @@ Result<Config> load(const LoadOptions& options);
 // Effective configuration as YAML-ish "key: value" lines, secrets masked.
 std::string describe(Config& config);
 
+// A documented basalt.yaml with every key at its default (secrets left empty), generated from
+// the same field list the loader uses, so the example can never drift from the code.
+std::string example_yaml();
+
 // All known keys ("server.port", ...), for docs and env-name resolution.
 std::vector<std::string> known_keys();
 

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -95,5 +96,19 @@ TEST(Config, EnvNameMapping) {
     EXPECT_EQ(env_name("server.port"), "BASALT_SERVER_PORT");
 }
 
+}  // namespace
+}  // namespace basalt::config
+
+namespace basalt::config {
+namespace {
+// The committed example is exactly what the code generates, and it loads back cleanly.
+TEST(Config, ExampleFileIsCurrentAndValid) {
+    std::ifstream in(std::string(BASALT_SOURCE_DIR) + "/basalt.example.yaml");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    EXPECT_EQ(ss.str(), example_yaml()) << "regenerate with: build/basalt config example > basalt.example.yaml";
+    auto c = load({.file = std::string(BASALT_SOURCE_DIR) + "/basalt.example.yaml"});
+    EXPECT_TRUE(c.ok()) << c.error().message;
+}
 }  // namespace
 }  // namespace basalt::config
