@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 
 #include "common/log.hpp"
+#include "db/sqlstate.hpp"
 
 namespace basalt::db {
 
@@ -23,18 +24,6 @@ std::string field(const PGresult* res, int code) {
 int int_field(const PGresult* res, int code) {
     const char* v = PQresultErrorField(res, code);
     return v ? std::atoi(v) : 0;
-}
-
-// HTTP status for a SQLSTATE, after PostgREST (STYLE.md). Callers of the blocking connection
-// are startup and CLI code, so the status matters little; it only has to be sensible.
-int status_for(const std::string& sqlstate) {
-    if (sqlstate.rfind("08", 0) == 0) return 503;
-    if (sqlstate == "23505" || sqlstate == "23503") return 409;
-    if (sqlstate == "23502" || sqlstate.rfind("22", 0) == 0 || sqlstate == "P0001") return 400;
-    if (sqlstate == "42501") return 403;
-    if (sqlstate == "42P01") return 404;
-    if (sqlstate == "57014") return 504;
-    return 500;
 }
 
 PgDiagnostics diagnostics_of(const PGresult* res, PGconn* conn) {
@@ -65,13 +54,14 @@ PgDiagnostics diagnostics_of(const PGresult* res, PGconn* conn) {
 
 [[noreturn]] void throw_pg(const PGresult* res, PGconn* conn, int failed_statement = -1) {
     PgDiagnostics d = diagnostics_of(res, conn);
-    Error e;
-    e.status = status_for(d.sqlstate);
-    e.code = d.sqlstate;
-    e.message = d.message;
-    if (!d.detail.empty()) e.details = d.detail;
-    if (!d.hint.empty()) e.hint = d.hint;
-    e.internal = d.severity + " " + d.sqlstate + ": " + d.message;
+    // The one SQLSTATE table (db/sqlstate.hpp) decides status and shape, as for the pool.
+    ServerError se;
+    se.sqlstate = d.sqlstate;
+    se.message = d.message;
+    if (!d.detail.empty()) se.detail = d.detail;
+    if (!d.hint.empty()) se.hint = d.hint;
+    se.internal = d.severity + " " + d.sqlstate + ": " + d.message;
+    Error e = to_error(se, /*authenticated=*/false);
     throw PgException(std::move(e), std::move(d), failed_statement);
 }
 
