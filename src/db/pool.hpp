@@ -40,6 +40,7 @@ public:
     [[nodiscard]] std::string_view get(int row, int col) const;      // "" for NULL
     [[nodiscard]] std::optional<std::string> get_opt(int row, int col) const;
     [[nodiscard]] std::int64_t affected() const;                      // PQcmdTuples
+    [[nodiscard]] std::string_view command() const;                   // PQcmdStatus: "INSERT 0 1"
 private:
     std::shared_ptr<void> result_;
 };
@@ -51,6 +52,8 @@ struct TxContext {
     std::optional<std::string> claims_json;       // JSON text for request.jwt.claims
     std::vector<std::pair<std::string, std::string>> settings;  // extra set_config(key, value, true)
     bool read_only = false;
+    // Decides 42501 -> 401 (anonymous) or 403 (PostgREST). nullopt: anonymous iff role == "anon".
+    std::optional<bool> anonymous;
 };
 
 // Errors from PostgreSQL come back as basalt::Error with code = SQLSTATE, status from the
@@ -69,6 +72,10 @@ public:
 
     // One statement (autocommit), prepared once per connection. Throws ErrorException.
     Awaitable<Rows> query(std::string_view sql, Params params = {});
+
+    // Several statements separated by `;` (simple protocol, no parameters, not prepared), in
+    // one implicit transaction. For fixed DDL/maintenance scripts; returns the last result.
+    Awaitable<Rows> execute(std::string_view script);
 
     // BEGIN; set_config(role, claims, ...); sql; COMMIT — sent as ONE pipeline (one round
     // trip). Returns the statement's rows. On any error the transaction is rolled back.
@@ -89,7 +96,10 @@ public:
     };
     [[nodiscard]] Stats stats() const;
 
-    void close();  // closes every connection (shutdown)
+    // Closes idle connections and fails new requests with 503 (shutdown). Any thread.
+    // Lifetime: destroy the Pool after every coroutine using it has finished and BEFORE the
+    // io_contexts it is attached to (its sockets are registered with their reactors).
+    void close();
 
     struct Impl;
 private:

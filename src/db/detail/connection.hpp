@@ -1,0 +1,111 @@
+// One libpq connection driven by Asio: non-blocking connect, pipelines of
+// prepare/execute/sync steps sent in one flush, simple-protocol scripts, and a deadline on
+// every socket wait. Lives on one io_context thread; the pool and the listener build on it.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <libpq-fe.h>
+
+#include "db/detail/pg_result.hpp"
+#include "db/detail/statement_cache.hpp"
+#include "db/pool.hpp"
+
+namespace basalt::db::detail {
+
+// How to reach the server: the user's conninfo parsed once, plus application_name=basalt
+// (as fallback, so the user's own wins) and statement_timeout appended to `options`.
+class ConnectParams {
+public:
+    // Throws ErrorException (500 db.bad_conninfo) when libpq cannot parse the string.
+    static ConnectParams make(std::string_view conninfo, std::int64_t statement_timeout_ms,
+                              std::chrono::milliseconds connect_timeout);
+
+    std::vector<std::string> keywords;
+    std::vector<std::string> values;
+    std::chrono::milliseconds connect_timeout{5000};
+};
+
+// One entry of a pipeline. Views must stay valid until pipeline() completes.
+struct Step {
+    enum class Kind { kQuery, kPrepare, kExecPrepared, kSync };
+    Kind kind = Kind::kSync;
+    std::string_view text;            // kQuery: SQL; kPrepare/kExecPrepared: statement name
+    std::string_view sql;             // kPrepare: SQL to prepare
+    const Params* params = nullptr;   // kQuery/kExecPrepared (nullptr = none); kPrepare: count
+
+    static Step query(std::string_view sql, const Params* p = nullptr) {
+        return {Kind::kQuery, sql, {}, p};
+    }
+    static Step prepare(std::string_view name, std::string_view sql, const Params* p) {
+        return {Kind::kPrepare, name, sql, p};
+    }
+    static Step exec(std::string_view name, const Params* p) { return {Kind::kExecPrepared, name, {}, p}; }
+    static Step sync() { return {}; }
+};
+
+class Connection : public std::enable_shared_from_this<Connection> {
+public:
+    explicit Connection(boost::asio::any_io_executor ex);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    // Throws ErrorException 503 db.unavailable (server down, auth failure, timeout).
+    Awaitable<void> connect(const ConnectParams& params);
+
+    // Sends every step in pipeline mode with ONE flush and returns one result per step (the
+    // last result of a query step; PGRES_PIPELINE_SYNC for sync steps). Server errors come
+    // back as error results; a lost connection or the deadline throws (and marks it broken).
+    // `timeout` zero = no client-side deadline. Steps must end with a sync.
+    Awaitable<std::vector<ResultPtr>> pipeline(std::span<const Step> steps,
+                                               std::chrono::milliseconds timeout);
+
+    // Simple protocol (several statements, no parameters). Returns the first error result,
+    // else the last result. Connection trouble throws like pipeline().
+    Awaitable<ResultPtr> simple(std::string_view sql, std::chrono::milliseconds timeout);
+
+    // Waits until the socket is readable, then consumes input (LISTEN). Returns false when
+    // cancelled by cancel(); throws when the connection is lost.
+    Awaitable<bool> wait_input();
+    void cancel();
+
+    // Checkout check: reads pending bytes so a server-closed socket is noticed before use.
+    bool alive();
+    [[nodiscard]] bool broken() const { return broken_; }
+    void mark_broken() { broken_ = true; }
+    [[nodiscard]] bool idle() const;  // connected, no transaction open, no result pending
+
+    StatementCache& statements() { return statements_; }
+    PGconn* raw() { return conn_; }
+
+private:
+    class Deadline;
+    Awaitable<void> wait(boost::asio::posix::descriptor_base::wait_type type);
+    Awaitable<void> flush();
+    Awaitable<ResultPtr> next_result();
+    void send(const Step& step);
+    void rebind_socket();
+    [[noreturn]] void fail(std::string_view what);
+
+    boost::asio::any_io_executor ex_;
+    PGconn* conn_ = nullptr;
+    std::optional<boost::asio::posix::stream_descriptor> socket_;
+    boost::asio::steady_timer timer_;
+    std::uint64_t deadline_gen_ = 0;
+    bool timed_out_ = false;
+    bool broken_ = false;
+    StatementCache statements_;
+};
+
+}  // namespace basalt::db::detail

@@ -1,0 +1,94 @@
+// One pool shard: the connections of one io_context thread, the queue of coroutines waiting
+// for one, lazy creation, and the backoff that makes requests fail fast while the database
+// is down. Everything here runs on that one thread; only the counters are read elsewhere.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "db/detail/connection.hpp"
+
+namespace basalt::db::detail {
+
+class Shard;
+
+// A checked-out connection; gives it back to its shard when destroyed.
+class Lease {
+public:
+    Lease() = default;
+    Lease(Shard* shard, std::shared_ptr<Connection> conn) : shard_(shard), conn_(std::move(conn)) {}
+    Lease(Lease&& o) noexcept : shard_(o.shard_), conn_(std::move(o.conn_)) {}
+    Lease& operator=(Lease&& o) noexcept;
+    ~Lease() { reset(); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+
+    Connection* operator->() const { return conn_.get(); }
+    Connection& operator*() const { return *conn_; }
+    explicit operator bool() const { return conn_ != nullptr; }
+    [[nodiscard]] Shard* shard() const { return shard_; }
+    void reset();
+
+private:
+    Shard* shard_ = nullptr;
+    std::shared_ptr<Connection> conn_;
+};
+
+struct ShardOptions {
+    std::size_t max_connections = 1;
+    const ConnectParams* params = nullptr;
+    std::atomic<bool>* database_up = nullptr;  // shared by all shards, for stats()/health
+};
+
+class Shard {
+public:
+    Shard(boost::asio::any_io_executor ex, ShardOptions options);
+    ~Shard();
+    Shard(const Shard&) = delete;
+    Shard& operator=(const Shard&) = delete;
+
+    // An idle connection, a new one (lazily, while below the limit), or the next one released
+    // within `timeout`. Throws 503 db.unavailable (down / backing off) or db.pool_timeout.
+    Awaitable<Lease> acquire(std::chrono::milliseconds timeout);
+
+    // Drops idle connections and fails waiters and future acquires. Shard thread only (or
+    // when no thread runs the io_context any more).
+    void close();
+
+    [[nodiscard]] const boost::asio::any_io_executor& executor() const { return ex_; }
+
+    std::atomic<std::size_t> total{0}, in_use{0}, idle_count{0}, waiting{0};
+
+private:
+    friend class Lease;
+    struct Waiter;
+    void release(std::shared_ptr<Connection> conn);
+    void drop(std::shared_ptr<Connection> conn);
+    void wake_for_retry();
+    void connect_failed(const Error& e);
+    void connect_succeeded();
+    Awaitable<Lease> open_connection();
+
+    boost::asio::any_io_executor ex_;
+    ShardOptions opt_;
+    std::vector<std::shared_ptr<Connection>> idle_;  // LIFO: the warmest connection first
+    std::deque<Waiter*> waiters_;
+    std::size_t open_ = 0;        // connected + connecting
+    std::size_t connecting_ = 0;
+    bool closed_ = false;
+    // Backoff while connects fail: 100 ms doubling to 5 s; meanwhile requests fail at once.
+    bool down_ = false;
+    std::chrono::milliseconds backoff_{0};
+    std::chrono::steady_clock::time_point next_attempt_{};
+    std::string last_error_;
+};
+
+}  // namespace basalt::db::detail
