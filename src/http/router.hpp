@@ -29,6 +29,8 @@ public:
     virtual Awaitable<std::optional<std::string>> read() = 0;
     virtual Awaitable<void> write(std::string message, bool binary = false) = 0;
     virtual Awaitable<void> close() = 0;
+    // Whether the message last returned by read() was a binary frame (text otherwise).
+    [[nodiscard]] virtual bool last_message_binary() const { return false; }
 };
 
 using WsHandler = std::function<Awaitable<void>(Request&, std::shared_ptr<WebSocket>)>;
