@@ -246,10 +246,17 @@ std::optional<pid_t> ManagedCluster::running_pid() const {
     // A pid in a stale file may have been reused (containers restart pids from 1): accept it
     // only if that process is a postgres whose working directory is this data directory.
     if (pid <= 0 || pid == getpid() || !detail::process_exists(pid)) return std::nullopt;
-    std::string comm = read_first_line("/proc/" + std::to_string(pid) + "/comm");
+    std::string proc = "/proc/" + std::to_string(pid);
+    std::string comm = read_first_line(proc + "/comm");
     if (!comm.empty() && comm != "postgres") return std::nullopt;
+    // "pid (comm) Z ...": a crashed postmaster we have not reaped yet is not running.
+    std::string stat = read_first_line(proc + "/stat");
+    if (auto paren = stat.rfind(')'); paren != std::string::npos && paren + 2 < stat.size() &&
+                                      stat[paren + 2] == 'Z') {
+        return std::nullopt;
+    }
     std::error_code ec;
-    fs::path cwd = fs::read_symlink("/proc/" + std::to_string(pid) + "/cwd", ec);
+    fs::path cwd = fs::read_symlink(proc + "/cwd", ec);
     if (!ec && fs::weakly_canonical(cwd, ec) != fs::weakly_canonical(pg_dir_, ec)) return std::nullopt;
     return pid;
 }
@@ -263,6 +270,10 @@ std::string ManagedCluster::conninfo(std::string_view dbname) const {
 
 Result<void> ManagedCluster::start() {
     if (auto r = ensure_initialized(); !r) return r;
+    if (child_ != 0 && detail::wait_child(child_, 0ms)) {
+        log::warn("PostgreSQL (pid {}) had exited", child_);
+        child_ = 0;  // reaped: it crashed or was killed behind our back
+    }
     if (auto pid = running_pid()) {
         log::info("PostgreSQL already running on {} (pid {}); using it", pg_dir_.string(), *pid);
         return wait_until_ready(0);

@@ -1,0 +1,240 @@
+// run_in_tx (role + claims + settings in one pipeline, rollback flag, read-only, error paths)
+// and explicit Transactions (commit, rollback, rollback on destruction).
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <gtest/gtest.h>
+
+#include "db/pool.hpp"
+#include "db/pool_fixture.hpp"
+
+namespace basalt::test {
+namespace {
+
+using db::Awaitable;
+using db::Params;
+using db::Rows;
+using db::TxContext;
+
+class PoolTx : public PoolTest {
+protected:
+    std::string setup_sql() const override {
+        // Roles are cluster-wide: create them once, tolerate reruns.
+        return "do $$ begin "
+               "  if not exists (select from pg_roles where rolname = 'test_anon') then create role test_anon nologin; end if;"
+               "  if not exists (select from pg_roles where rolname = 'test_user') then create role test_user nologin; end if;"
+               "end $$;"
+               "create table note(id serial primary key, body text not null);"
+               "create table secret(id int);"
+               "grant select, insert on note to test_anon, test_user;"
+               "grant usage on sequence note_id_seq to test_anon, test_user;"
+               "revoke all on secret from public;";
+    }
+
+    TxContext as(std::string role, std::string claims = "{}") {
+        TxContext ctx;
+        ctx.role = std::move(role);
+        ctx.claims_json = std::move(claims);
+        return ctx;
+    }
+
+    std::string count_notes(db::Pool& pool) {
+        return std::string(run(pool.query("select count(*) from note")).get(0, 0));
+    }
+};
+
+TEST_F(PoolTx, SwitchesRoleAndSetsClaimsAndSettings) {
+    db::Settings s;
+    s.pool_size = 1;
+    auto pool = make_pool(s);
+    TxContext ctx = as("test_anon", R"({"sub":"u1","role":"test_anon"})");
+    ctx.settings = {{"request.method", "GET"}, {"request.path", "/rest/v1/note"}};
+    Rows r = run(pool->run_in_tx(ctx,
+        "select current_user, current_setting('request.jwt.claims', true)::json->>'sub',"
+        " current_setting('request.method', true), current_setting('request.path', true), $1::text",
+        Params{"p"}));
+    EXPECT_EQ(r.get(0, 0), "test_anon");
+    EXPECT_EQ(r.get(0, 1), "u1");
+    EXPECT_EQ(r.get(0, 2), "GET");
+    EXPECT_EQ(r.get(0, 3), "/rest/v1/note");
+    EXPECT_EQ(r.get(0, 4), "p");
+
+    // Nothing leaks into the next use of the same connection.
+    Rows after = run(pool->query(
+        "select current_user, coalesce(current_setting('request.jwt.claims', true), '')"));
+    EXPECT_EQ(after.get(0, 0), "postgres");
+    EXPECT_EQ(after.get(0, 1), "");
+    EXPECT_EQ(pool->stats().total, 1u);
+}
+
+TEST_F(PoolTx, CommitsByDefaultAndRollsBackOnRequest) {
+    auto pool = make_pool();
+    Rows kept = run(pool->run_in_tx(as("test_user"), "insert into note(body) values ($1) returning body",
+                                    Params{"kept"}));
+    EXPECT_EQ(kept.get(0, 0), "kept");
+    Rows dropped = run(pool->run_in_tx(as("test_user"), "insert into note(body) values ($1) returning body",
+                                       Params{"dropped"}, /*rollback=*/true));
+    EXPECT_EQ(dropped.get(0, 0), "dropped");  // rows come back even though nothing is kept
+    EXPECT_EQ(count_notes(*pool), "1");
+}
+
+TEST_F(PoolTx, ReadOnlyTransactionRejectsWritesWith405) {
+    auto pool = make_pool();
+    TxContext ctx = as("test_user");
+    ctx.read_only = true;
+    Error e = error_of(pool->run_in_tx(ctx, "insert into note(body) values ('x')"));
+    EXPECT_EQ(e.code, "25006");
+    EXPECT_EQ(e.status, 405);
+}
+
+TEST_F(PoolTx, InsufficientPrivilegeIs401ForAnonymousAnd403Otherwise) {
+    auto pool = make_pool();
+    TxContext anon = as("test_anon");
+    anon.anonymous = true;
+    Error e401 = error_of(pool->run_in_tx(anon, "select * from secret"));
+    EXPECT_EQ(e401.code, "42501");
+    EXPECT_EQ(e401.status, 401);
+    Error e403 = error_of(pool->run_in_tx(as("test_user"), "select * from secret"));
+    EXPECT_EQ(e403.code, "42501");
+    EXPECT_EQ(e403.status, 403);
+}
+
+TEST_F(PoolTx, UnknownRoleIs401) {
+    auto pool = make_pool();
+    Error e = error_of(pool->run_in_tx(as("no_such_role"), "select 1"));
+    EXPECT_EQ(e.code, "22023");
+    EXPECT_EQ(e.status, 401);
+}
+
+TEST_F(PoolTx, FailedStatementLeavesTheConnectionClean) {
+    db::Settings s;
+    s.pool_size = 1;
+    auto pool = make_pool(s);
+    Error e = error_of(pool->run_in_tx(as("test_user"), "insert into note(body) values (null)"));
+    EXPECT_EQ(e.code, "23502");
+    Error e2 = error_of(pool->run_in_tx(as("test_user"), "select 1/0"));
+    EXPECT_EQ(e2.code, "22012");
+    Rows ok = run(pool->run_in_tx(as("test_user"), "insert into note(body) values ('ok') returning id"));
+    EXPECT_EQ(ok.size(), 1);
+    EXPECT_EQ(count_notes(*pool), "1");
+    EXPECT_EQ(pool->stats().total, 1u);  // same connection all along
+}
+
+TEST_F(PoolTx, DeferredConstraintFailureAtCommitIsReported) {
+    auto pool = make_pool();
+    run(pool->execute(
+        "create table e(id int unique deferrable initially deferred);"
+        "grant all on e to test_user;"));
+    Error e = error_of(pool->run_in_tx(as("test_user"), "insert into e values (1), (1)"));
+    EXPECT_EQ(e.code, "23505");
+    EXPECT_EQ(e.status, 409);
+    EXPECT_EQ(run(pool->query("select count(*) from e")).get(0, 0), "0");
+}
+
+TEST_F(PoolTx, TransactionCommitAndRollback) {
+    db::Settings s;
+    s.pool_size = 1;
+    auto pool = make_pool(s);
+    run([&]() -> Awaitable<void> {
+        auto tx = co_await pool->begin(as("test_user"));
+        Rows who = co_await tx->query("select current_user");
+        EXPECT_EQ(who.get(0, 0), "test_user");
+        // GCC 12 cannot put a braced Params temporary in a coroutine frame ("array used as
+        // initializer"): build parameters as named locals inside coroutines.
+        Params a{"a"}, b{"b"};
+        co_await tx->query("insert into note(body) values ($1)", a);
+        co_await tx->query("insert into note(body) values ($1)", b);
+        co_await tx->commit();
+
+        auto tx2 = co_await pool->begin();
+        co_await tx2->query("insert into note(body) values ('c')");
+        co_await tx2->rollback();
+    }());
+    EXPECT_EQ(count_notes(*pool), "2");
+    EXPECT_EQ(pool->stats().total, 1u);
+}
+
+TEST_F(PoolTx, TransactionRollsBackWhenDroppedWithoutCommit) {
+    db::Settings s;
+    s.pool_size = 1;
+    auto pool = make_pool(s);
+    run([&]() -> Awaitable<void> {
+        auto tx = co_await pool->begin();
+        co_await tx->query("insert into note(body) values ('lost')");
+        // tx goes out of scope: the pool rolls back before reusing the connection
+    }());
+    EXPECT_EQ(count_notes(*pool), "0");
+    EXPECT_EQ(pool->stats().total, 1u);
+}
+
+TEST_F(PoolTx, TransactionAfterFailedStatementCannotCommit) {
+    auto pool = make_pool();
+    Error e = error_of([&]() -> Awaitable<void> {
+        auto tx = co_await pool->begin();
+        co_await tx->query("insert into note(body) values ('x')");
+        try {
+            co_await tx->query("select 1/0");
+        } catch (const ErrorException& inner) {
+            EXPECT_EQ(inner.error().code, "22012");
+        }
+        co_await tx->commit();
+    }());
+    EXPECT_EQ(e.code, "25P02");
+    EXPECT_EQ(count_notes(*pool), "0");
+    EXPECT_EQ(run(pool->query("select 1")).get(0, 0), "1");
+}
+
+TEST_F(PoolTx, ExhaustedPoolWaitsThenTimesOut) {
+    db::Settings s;
+    s.pool_size = 1;
+    s.acquire_timeout_ms = 200;
+    auto pool = make_pool(s);
+    run([&]() -> Awaitable<void> {
+        auto tx = co_await pool->begin();  // holds the only connection
+        auto start = std::chrono::steady_clock::now();
+        try {
+            co_await pool->query("select 1");
+            ADD_FAILURE() << "expected a pool timeout";
+        } catch (const ErrorException& e) {
+            EXPECT_EQ(e.error().code, "db.pool_timeout");
+            EXPECT_EQ(e.error().status, 503);
+        }
+        auto waited = std::chrono::steady_clock::now() - start;
+        EXPECT_GE(waited, std::chrono::milliseconds(180));
+        EXPECT_LT(waited, std::chrono::milliseconds(2000));
+        co_await tx->rollback();
+    }());
+}
+
+TEST_F(PoolTx, WaitersGetTheConnectionWhenItIsReleased) {
+    db::Settings s;
+    s.pool_size = 2;
+    s.acquire_timeout_ms = 5000;
+    auto pool = make_pool(s);
+    int done = 0;
+    auto worker = [&](int i) -> Awaitable<void> {
+        Params p{std::to_string(i)};
+        Rows r = co_await pool->query("select $1::int from pg_sleep(0.05)", p);
+        EXPECT_EQ(r.get(0, 0), std::to_string(i));
+        ++done;
+    };
+    std::size_t max_waiting = 0;
+    run([&]() -> Awaitable<void> {
+        auto ex = co_await boost::asio::this_coro::executor;
+        for (int i = 0; i < 8; ++i) boost::asio::co_spawn(ex, worker(i), boost::asio::detached);
+        boost::asio::steady_timer t(ex);
+        while (done < 8) {
+            max_waiting = std::max(max_waiting, pool->stats().waiting);
+            t.expires_after(std::chrono::milliseconds(5));
+            co_await t.async_wait(boost::asio::use_awaitable);
+        }
+    }());
+    EXPECT_EQ(done, 8);
+    EXPECT_GT(max_waiting, 0u);
+    EXPECT_EQ(pool->stats().total, 2u);
+}
+
+}  // namespace
+}  // namespace basalt::test
