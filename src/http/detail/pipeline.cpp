@@ -158,7 +158,6 @@ Response Pipeline::error_response(const Request& request, const Error& error) co
 }
 
 void Pipeline::finish(const Request& request, Response& response) const {
-    response.headers.set("X-Request-Id", request.request_id);
     if (!Cors::is_preflight(request)) cors_.apply(request, response);
 }
 

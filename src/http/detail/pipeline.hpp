@@ -50,7 +50,8 @@ public:
     // Before a WebSocket handshake: the same checks as handle() minus the handler; a response
     // means "refuse the upgrade with this".
     std::optional<Response> admit_websocket(Request& request, const Router::Match& match);
-    // Adds X-Request-Id and CORS headers; call on every response, including transport errors.
+    // Adds the CORS headers; call on every response, including transport errors. (X-Request-Id
+    // is written by the session while serialising, from request.request_id.)
     void finish(const Request& request, Response& response) const;
     // Metrics and the access-log line, after the response was written.
     void record(const Request& request, int status, std::size_t body_bytes, Clock::time_point start) const;
