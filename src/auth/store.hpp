@@ -1,0 +1,138 @@
+// Auth's SQL: every statement that reads or writes auth.* lives here, one coroutine per
+// operation, most of them a single round trip (CTEs do the multi-table work). Runs as the
+// pool's own role (the system's service), never under an API role.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "auth/tokens.hpp"
+#include "common/json.hpp"
+#include "db/pool.hpp"
+
+namespace basalt::auth {
+
+template <typename T>
+using Awaitable = boost::asio::awaitable<T>;
+
+enum class IdentifierKind { kEmail, kPhone, kUsername };
+
+struct LoginRow {
+    std::string user_id;
+    std::string encrypted_password;  // "" when the user has none
+    bool banned = false;
+    bool email_confirmed = false;
+    bool phone_confirmed = false;
+};
+
+struct NewSession {
+    std::string user_id;
+    std::string amr_method;          // password | anonymous | otp ...
+    std::string audit_action;        // login | user_signedup ...
+    std::string user_agent;
+    std::optional<std::string> ip;
+    std::int64_t timebox_seconds = 0;
+    std::string refresh_token_hash;
+};
+
+struct CreatedSession {
+    SessionClaims claims;
+    Json user;
+};
+
+struct RefreshLookup {
+    std::int64_t token_id = 0;
+    std::string user_id;
+    RefreshTokenRow row;
+    SessionClaims claims;
+    Json user;
+    std::optional<std::string> active_hash;  // newest unrevoked token of the session (when revoked)
+};
+
+struct NewUser {
+    std::string id;
+    std::optional<std::string> email, phone, username;
+    std::optional<std::string> encrypted_password;
+    bool email_confirmed = false, phone_confirmed = false;
+    bool is_anonymous = false;
+    std::string role = "authenticated";
+    std::string aud = "authenticated";
+    Json app_metadata = Json::object();
+    Json user_metadata = Json::object();
+    std::optional<std::int64_t> ban_seconds;
+    std::optional<std::string> ip;
+    std::string audit_action = "user_signedup";
+    std::string actor_id;  // who did it (the user, or the admin's sub)
+};
+
+// Changes to one user; absent fields are left alone.
+struct UserChanges {
+    std::optional<std::string> email, phone, username;
+    bool clear_username = false;
+    std::optional<std::string> encrypted_password;
+    std::optional<Json> user_metadata;   // merged; null values delete keys (GoTrue)
+    std::optional<Json> app_metadata;    // merged likewise
+    std::optional<bool> email_confirmed, phone_confirmed;
+    std::optional<std::string> new_email, new_phone;  // pending changes (confirmation needed)
+    std::optional<std::string> role;
+    std::optional<std::int64_t> ban_seconds;  // 0 = unban
+    bool make_permanent = false;              // anonymous user gained an email/phone
+    std::optional<std::string> keep_session;  // revoke every other session (password change)
+    std::optional<std::string> ip;
+    std::string audit_action = "user_modified";
+    std::string actor_id;
+};
+
+struct UserPage {
+    std::int64_t total = 0;
+    Json users = Json::array();
+};
+
+class Store {
+public:
+    explicit Store(db::Pool& pool) : pool_(pool) {}
+
+    Awaitable<std::optional<LoginRow>> find_for_login(IdentifierKind kind, std::string identifier);
+    Awaitable<std::optional<LoginRow>> find_by_id(std::string user_id);
+    Awaitable<CreatedSession> create_session(NewSession session);
+
+    // Plain-text fallback finds tokens imported from Supabase (which stores them unhashed).
+    Awaitable<std::optional<RefreshLookup>> find_refresh_token(std::string token_hash, std::string plain);
+    // Compare-and-swap: false when another request rotated the token first.
+    Awaitable<bool> rotate_refresh_token(std::int64_t token_id, std::string user_id, std::string session_id,
+                                         std::string parent_hash, std::string child_hash);
+    Awaitable<void> revoke_session(std::string session_id, std::string user_id, std::string reason);
+
+    // The user, and whether session_id (if given) still exists and has not passed not_after.
+    struct UserWithSession {
+        Json user;
+        bool session_ok = false;
+    };
+    Awaitable<std::optional<UserWithSession>> get_user(std::string user_id, std::optional<std::string> session_id);
+    Awaitable<std::optional<Json>> get_user_json(std::string user_id);
+
+    // Throws ErrorException: 23505 is mapped to email_exists / phone_exists / user_already_exists.
+    Awaitable<Json> insert_user(NewUser user);
+    // Returns the updated user, nullopt when it does not exist. Unique conflicts as above.
+    Awaitable<std::optional<Json>> update_user(std::string user_id, UserChanges changes);
+
+    enum class LogoutScope { kLocal, kGlobal, kOthers };
+    Awaitable<void> logout(std::string user_id, std::string session_id, LogoutScope scope);
+
+    Awaitable<UserPage> list_users(std::int64_t page, std::int64_t per_page);
+    // false when no such user.
+    Awaitable<bool> delete_user(std::string user_id, bool soft, std::string actor_id);
+
+private:
+    db::Pool& pool_;
+};
+
+// SQL for the API's user object from alias `u`, identities read from auth.identities unless
+// another expression is given (a CTE's rows: a statement cannot see its own inserts).
+std::string user_json_sql(std::string_view alias, std::string_view identities_expr = {});
+
+}  // namespace basalt::auth

@@ -1,0 +1,106 @@
+// The statements behind Store; see store_sql.hpp for their parameters.
+#include "auth/store_sql.hpp"
+
+#include "auth/store.hpp"
+
+namespace basalt::auth {
+
+std::string user_json_sql(std::string_view a, std::string_view identities_expr) {
+    const std::string u(a);
+    std::string identities(identities_expr);
+    if (identities.empty())
+        identities =
+            "(SELECT coalesce(jsonb_agg(jsonb_build_object('identity_id', i.id, 'id', i.provider_id, "
+            "'user_id', i.user_id, 'identity_data', i.identity_data, 'provider', i.provider, "
+            "'last_sign_in_at', i.last_sign_in_at, 'created_at', i.created_at, 'updated_at', i.updated_at, "
+            "'email', i.email) ORDER BY i.created_at), '[]'::jsonb) FROM auth.identities i WHERE i.user_id = " +
+            u + ".id)";
+    return "jsonb_build_object('id', " + u + ".id, 'aud', coalesce(" + u + ".aud, ''), 'role', coalesce(" + u +
+           ".role, ''), 'email', coalesce(" + u + ".email, ''), 'email_confirmed_at', " + u +
+           ".email_confirmed_at, 'phone', coalesce(" + u + ".phone, ''), 'phone_confirmed_at', " + u +
+           ".phone_confirmed_at, 'confirmation_sent_at', " + u + ".confirmation_sent_at, 'confirmed_at', " + u +
+           ".confirmed_at, 'recovery_sent_at', " + u + ".recovery_sent_at, 'new_email', nullif(" + u +
+           ".email_change, ''), 'email_change_sent_at', " + u + ".email_change_sent_at, 'new_phone', nullif(" + u +
+           ".phone_change, ''), 'phone_change_sent_at', " + u + ".phone_change_sent_at, 'invited_at', " + u +
+           ".invited_at, 'last_sign_in_at', " + u + ".last_sign_in_at, 'app_metadata', coalesce(" + u +
+           ".raw_app_meta_data, '{}'::jsonb), 'user_metadata', coalesce(" + u +
+           ".raw_user_meta_data, '{}'::jsonb), 'identities', " + identities + ", 'created_at', " + u +
+           ".created_at, 'updated_at', " + u + ".updated_at, 'banned_until', " + u + ".banned_until, 'deleted_at', " +
+           u + ".deleted_at, 'is_anonymous', " + u + ".is_anonymous, 'is_sso_user', " + u +
+           ".is_sso_user, 'username', " + u + ".username)";
+}
+
+namespace sql {
+
+std::string audit_insert(std::string_view from, std::string_view actor_id, std::string_view actor_username,
+                         std::string_view action, std::string_view traits, std::string_view ip) {
+    return "INSERT INTO auth.audit_log_entries (instance_id, id, payload, created_at, ip_address) SELECT " +
+           std::string(kInstanceId) + ", gen_random_uuid(), json_build_object('actor_id', " + std::string(actor_id) +
+           ", 'actor_username', " + std::string(actor_username) + ", 'action', " + std::string(action) +
+           ", 'log_type', 'account', 'traits', " + std::string(traits) + "), now(), coalesce(" + std::string(ip) +
+           ", '') FROM " + std::string(from);
+}
+
+std::string create_session() {
+    return "WITH s AS (INSERT INTO auth.sessions (id, user_id, created_at, updated_at, aal, not_after, user_agent, ip) "
+           "VALUES (gen_random_uuid(), $1::uuid, now(), now(), 'aal1', "
+           "CASE WHEN $2::bigint > 0 THEN now() + $2::bigint * interval '1 second' END, "
+           "nullif($3::text, ''), $4::text::inet) RETURNING id, created_at), "
+           "a AS (INSERT INTO auth.mfa_amr_claims (id, session_id, created_at, updated_at, authentication_method) "
+           "SELECT gen_random_uuid(), s.id, s.created_at, s.created_at, $5::text FROM s), "
+           "r AS (INSERT INTO auth.refresh_tokens (instance_id, \"token\", user_id, session_id, revoked, created_at, "
+           "updated_at) SELECT " + std::string(kInstanceId) + ", $6::text, $1::uuid::text, s.id, false, now(), now() FROM s), "
+           "u AS (UPDATE auth.users SET last_sign_in_at = now(), updated_at = now() WHERE id = $1::uuid RETURNING *), "
+           "l AS (" + audit_insert("u", "u.id", "coalesce(u.email, u.phone, '')", "$7::text",
+                                   "json_build_object('provider', $5::text)", "$4::text") + ") "
+           "SELECT s.id::text, extract(epoch FROM s.created_at)::bigint, " + user_json_sql("u") + " FROM s, u";
+}
+
+std::string find_refresh_token() {
+    return "SELECT rt.id, coalesce(rt.revoked, false), extract(epoch FROM coalesce(rt.updated_at, rt.created_at))::bigint, "
+           "s.id::text, s.user_id::text, extract(epoch FROM s.created_at)::bigint, "
+           "extract(epoch FROM s.not_after)::bigint, "
+           "extract(epoch FROM (s.refreshed_at AT TIME ZONE 'UTC'))::bigint, coalesce(s.aal::text, 'aal1'), "
+           "coalesce(a.authentication_method, 'password'), "
+           "extract(epoch FROM coalesce(a.created_at, s.created_at))::bigint, "
+           "coalesce(u.banned_until > now(), false), u.deleted_at IS NOT NULL, " + user_json_sql("u") + ", "
+           "CASE WHEN rt.revoked THEN (SELECT t2.\"token\" FROM auth.refresh_tokens t2 "
+           "WHERE t2.session_id = rt.session_id AND t2.revoked IS NOT TRUE ORDER BY t2.id DESC LIMIT 1) END "
+           "FROM auth.refresh_tokens rt JOIN auth.sessions s ON s.id = rt.session_id "
+           "JOIN auth.users u ON u.id = s.user_id "
+           "LEFT JOIN LATERAL (SELECT m.authentication_method, m.created_at FROM auth.mfa_amr_claims m "
+           "WHERE m.session_id = s.id ORDER BY m.created_at LIMIT 1) a ON true "
+           "WHERE rt.\"token\" IN ($1::text, $2::text) LIMIT 1";
+}
+
+std::string rotate_refresh_token() {
+    return "WITH old AS (UPDATE auth.refresh_tokens SET revoked = true, updated_at = now() "
+           "WHERE id = $1::bigint AND revoked IS NOT TRUE RETURNING id), "
+           "ins AS (INSERT INTO auth.refresh_tokens (instance_id, \"token\", user_id, session_id, revoked, parent, "
+           "created_at, updated_at) SELECT " + std::string(kInstanceId) +
+           ", $2::text, $3::text, $4::uuid, false, $5::text, now(), now() FROM old RETURNING id), "
+           "s AS (UPDATE auth.sessions SET refreshed_at = (now() AT TIME ZONE 'UTC'), updated_at = now() "
+           "WHERE id = $4::uuid AND EXISTS (SELECT 1 FROM ins)) "
+           "SELECT count(*) FROM ins";
+}
+
+std::string revoke_session() {
+    return "WITH d AS (DELETE FROM auth.sessions WHERE id = $1::uuid RETURNING user_id) " +
+           audit_insert("d", "$2::text", "''", "'token_revoked'", "json_build_object('reason', $3::text)", "NULL");
+}
+
+std::string get_user_with_session() {
+    return "SELECT " + user_json_sql("u") + ", CASE WHEN $2::text = '' THEN true ELSE EXISTS ("
+           "SELECT 1 FROM auth.sessions s WHERE s.id = nullif($2::text, '')::uuid AND s.user_id = u.id "
+           "AND (s.not_after IS NULL OR s.not_after > now())) END "
+           "FROM auth.users u WHERE u.id = $1::uuid AND u.deleted_at IS NULL";
+}
+
+std::string logout(std::string_view condition) {
+    return "WITH d AS (DELETE FROM auth.sessions WHERE " + std::string(condition) + " RETURNING id) " +
+           audit_insert("(SELECT 1 WHERE EXISTS (SELECT 1 FROM d)) x", "$1::uuid", "''", "'logout'", "'{}'::json",
+                        "NULL");
+}
+
+}  // namespace sql
+}  // namespace basalt::auth
