@@ -112,7 +112,14 @@ void serialize_head(std::string& out, Response& response, std::string_view reque
     out += "\r\n";
     if (status >= 200 && status != 204) {
         out += "Content-Length: ";
-        append_number(out, response.body.size());
+        // A HEAD handler may state the size of the body it did not produce (e.g. a stored object).
+        auto declared = response.headers.get("content-length");
+        if (!send_body && response.body.empty() && declared && !declared->empty() &&
+            declared->find_first_not_of("0123456789") == std::string_view::npos) {
+            out += *declared;
+        } else {
+            append_number(out, response.body.size());
+        }
         out += "\r\n";
     }
     // Written here rather than stored in response.headers: saves two allocations per request.

@@ -256,6 +256,55 @@ TEST_F(ServerTest, StopDrainsInFlightAndClosesIdle) {
     EXPECT_TRUE(ec);
 }
 
+TEST_F(ServerTest, StopClosesWebSocketsWithGoingAway) {
+    start();
+    beast::websocket::stream<tcp::socket> ws(connect());
+    ws.handshake("127.0.0.1", "/ws/echo");
+    ws.write(asio::buffer(std::string("ping")));
+    beast::flat_buffer in;
+    ws.read(in);
+    const auto t0 = std::chrono::steady_clock::now();
+    server->stop();
+    in.clear();
+    boost::system::error_code ec;
+    ws.read(in, ec);  // the server's close frame ends the read
+    EXPECT_EQ(ec, beast::websocket::error::closed);
+    EXPECT_EQ(ws.reason().code, beast::websocket::close_code::going_away);
+    ASSERT_EQ(runner.wait_for(5s), std::future_status::ready);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+}
+
+TEST_F(ServerTest, HeadHandlerMayDeclareLength) {
+    router.add("HEAD", "/object", [](Request&) -> Awaitable<Response> {
+        Response r = Response::empty(200);
+        r.headers.set("Content-Length", "12345");
+        co_return r;
+    });
+    start();
+    auto s = connect();
+    send(s, "HEAD /object HTTP/1.1\r\nHost: t\r\n\r\n");
+    bhttp::response_parser<bhttp::string_body> p;
+    p.skip(true);
+    bhttp::read(s, buffer, p);
+    EXPECT_EQ(p.get()[bhttp::field::content_length], "12345");
+}
+
+TEST_F(ServerTest, CorsHeadersOnTheWire) {
+    start();
+    auto s = connect();
+    send(s, "OPTIONS /rest/v1/todos HTTP/1.1\r\nHost: t\r\nOrigin: http://example.test\r\n"
+            "Access-Control-Request-Method: PATCH\r\nAccess-Control-Request-Headers: authorization,apikey\r\n\r\n");
+    auto pre = receive(s);
+    EXPECT_EQ(pre.result_int(), 204);
+    EXPECT_EQ(pre["Access-Control-Allow-Origin"], "*");
+    EXPECT_EQ(pre["Access-Control-Allow-Headers"], "authorization,apikey");
+    EXPECT_FALSE(pre.has_content_length());
+    send(s, "GET /health HTTP/1.1\r\nHost: t\r\nOrigin: http://example.test\r\n\r\n");
+    auto get = receive(s);
+    EXPECT_EQ(get["Access-Control-Allow-Origin"], "*");
+    EXPECT_NE(get["Access-Control-Expose-Headers"].find("X-Total-Count"), std::string_view::npos);
+}
+
 TEST_F(ServerTest, StopBeforeRunReturnsImmediately) {
     Settings settings;
     settings.host = "127.0.0.1";
