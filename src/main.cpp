@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
 
     try {
         cli.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
+    } catch (const CLI::Error& e) {
         return cli.exit(e);
     }
     return exit_code;

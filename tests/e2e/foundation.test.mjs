@@ -2,7 +2,8 @@
 // 404/413/429 JSON errors, auth context 401s, WebSocket echo, CLI, graceful SIGTERM.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { startServer, runCli, makeDataDir, postgresProcessesFor, waitFor } from './helpers/server.mjs';
@@ -140,8 +141,13 @@ describe('lifecycle and CLI', () => {
     // Simulate a crash: kill basalt and postgres hard, leaving postmaster.pid behind.
     srv.child.kill('SIGKILL');
     await srv.exited;
-    for (const line of postgresProcessesFor(dir)) process.kill(Number(line.split(' ')[0]), 'SIGKILL');
+    for (const line of postgresProcessesFor(dir)) {
+      const pid = Number(line.split(' ')[0]);
+      try { execFileSync('pkill', ['-KILL', '-P', String(pid)]); } catch {}
+      try { process.kill(pid, 'SIGKILL'); } catch {}
+    }
     await waitFor(() => postgresProcessesFor(dir).length === 0, { what: 'postgres killed' });
+    assert.ok(existsSync(path.join(dir, 'pg', 'postmaster.pid')), 'crash leaves postmaster.pid behind');
     const again = await startServer({ dataDir: dir });
     assert.equal((await fetch(`${again.url}/ready`)).status, 200);
     assert.equal((await again.stop()).code, 0);

@@ -1,0 +1,35 @@
+// The feature services (auth, rest, ...) built in dependency order, with their routes and
+// the gateway's authenticator. Adding a service means adding it here and nowhere else.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "config/config.hpp"
+#include "db/pool.hpp"
+#include "http/auth_context.hpp"
+#include "http/router.hpp"
+
+namespace basalt::app {
+
+class Services {
+public:
+    Services(const config::Config& config, db::Pool& pool, const std::string& conninfo);
+    ~Services();
+
+    void register_routes(http::Router& router);
+    [[nodiscard]] http::Authenticator authenticator() const;
+    // Per I/O thread state (none yet beyond the pool).
+    void on_thread_start(std::size_t index, boost::asio::io_context& io);
+    // Background work that needs a running server (schema-cache listener, job runners).
+    void start();
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace basalt::app
