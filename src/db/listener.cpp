@@ -62,7 +62,13 @@ Awaitable<void> listen_once(std::shared_ptr<Listener::State> st) {
         if (detail::is_error(r.get())) throw ErrorException(detail::result_error(r.get(), true, true));
     }
     st->connected = true;
-    if (st->opt.on_connected && !st->stopping) st->opt.on_connected();
+    if (st->opt.on_connected && !st->stopping) {
+        try {
+            st->opt.on_connected();
+        } catch (const std::exception& e) {
+            log::error("LISTEN on_connected callback failed: {}", e.what());
+        }
+    }
     deliver(*st, *conn);
     while (!st->stopping && co_await conn->wait_input()) deliver(*st, *conn);
 }

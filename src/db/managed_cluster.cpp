@@ -3,6 +3,7 @@
 #include "db/managed_cluster.hpp"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -147,6 +148,15 @@ Result<void> ManagedCluster::prepare() {
 
 Result<void> ManagedCluster::make_owned_dir(const fs::path& dir) const {
     std::error_code ec;
+    // The /tmp socket fallback is in a world-writable place: never follow a planted symlink
+    // or adopt a directory another user made (it would get the superuser socket).
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) == 0) {
+        const uid_t owner = identity_->run_as ? identity_->run_as->uid : geteuid();
+        if (!S_ISDIR(st.st_mode) || (st.st_uid != owner && st.st_uid != geteuid())) {
+            return cluster_error(dir.string() + " exists but is not a directory owned by us; remove it");
+        }
+    }
     fs::create_directories(dir, ec);
     if (ec) return cluster_error("cannot create " + dir.string() + ": " + ec.message());
     fs::permissions(dir, fs::perms::owner_all, ec);
@@ -249,12 +259,6 @@ std::optional<pid_t> ManagedCluster::running_pid() const {
     std::string proc = "/proc/" + std::to_string(pid);
     std::string comm = read_first_line(proc + "/comm");
     if (!comm.empty() && comm != "postgres") return std::nullopt;
-    // "pid (comm) Z ...": a crashed postmaster we have not reaped yet is not running.
-    std::string stat = read_first_line(proc + "/stat");
-    if (auto paren = stat.rfind(')'); paren != std::string::npos && paren + 2 < stat.size() &&
-                                      stat[paren + 2] == 'Z') {
-        return std::nullopt;
-    }
     std::error_code ec;
     fs::path cwd = fs::read_symlink(proc + "/cwd", ec);
     if (!ec && fs::weakly_canonical(cwd, ec) != fs::weakly_canonical(pg_dir_, ec)) return std::nullopt;

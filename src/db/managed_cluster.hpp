@@ -45,7 +45,9 @@ public:
 
     // ensure_initialized(), then start the server and wait until it accepts connections. A
     // server already running on this directory (is_running()) is used as is. A stale
-    // postmaster.pid left by a crash is removed.
+    // postmaster.pid left by a crash is removed. Call it from the main thread: the server
+    // gets SIGINT when the thread that started it exits (so a crashed Basalt leaves no
+    // postgres behind), which a short-lived worker thread would trigger early.
     Result<void> start();
 
     // Fast shutdown (SIGINT); SIGQUIT after `timeout`. Also stops a server we did not start.

@@ -150,7 +150,13 @@ std::optional<int> wait_child(pid_t pid, std::chrono::milliseconds timeout) {
 
 bool process_exists(pid_t pid) {
     if (pid <= 0) return false;
-    return kill(pid, 0) == 0 || errno == EPERM;
+    if (kill(pid, 0) != 0 && errno != EPERM) return false;
+    // "pid (comm) S ...": the state follows the last ')' (comm may contain spaces/parens).
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat;
+    std::getline(in, stat);
+    auto paren = stat.rfind(')');
+    return paren == std::string::npos || paren + 2 >= stat.size() || stat[paren + 2] != 'Z';
 }
 
 std::string describe_status(int status) {

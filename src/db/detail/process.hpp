@@ -45,7 +45,8 @@ Result<pid_t> spawn(const SpawnSpec& spec);
 // Reaps our child if it exits within `timeout`: its wait status, or nullopt if still running.
 std::optional<int> wait_child(pid_t pid, std::chrono::milliseconds timeout);
 
-// Any process with this pid exists (ours or not).
+// A live process with this pid exists (ours or not); zombies (exited, not yet reaped by
+// their parent) do not count.
 bool process_exists(pid_t pid);
 
 // "exited with status 1" / "killed by signal 9".
