@@ -25,6 +25,27 @@ bool wildcard_match(std::string_view pattern, std::string_view origin) {
            origin.ends_with(suffix);
 }
 
+// Keeps a handler's own Vary values (e.g. "Accept") and adds Origin once.
+void add_vary_origin(Response& response) {
+    auto existing = response.headers.get("vary");
+    if (!existing || existing->empty()) {
+        response.headers.set("Vary", "Origin");
+        return;
+    }
+    std::string_view v = *existing;
+    for (std::size_t pos = 0; pos <= v.size();) {
+        auto comma = v.find(',', pos);
+        std::string_view item = v.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        if (item.size() == 6 && (item[0] == 'O' || item[0] == 'o') && item.substr(1) == "rigin") return;
+        if (item == "*") return;
+        if (comma == std::string_view::npos) break;
+        pos = comma + 1;
+    }
+    response.headers.set("Vary", std::string(v) + ", Origin");
+}
+
 }  // namespace
 
 Cors::Cors(CorsSettings settings) : settings_(std::move(settings)) {
@@ -53,7 +74,7 @@ void Cors::add_origin_headers(std::string_view origin, Response& response) const
         response.headers.set("Access-Control-Allow-Origin", origin);
     }
     if (settings_.allow_credentials) response.headers.set("Access-Control-Allow-Credentials", "true");
-    response.headers.set("Vary", "Origin");
+    add_vary_origin(response);
 }
 
 Response Cors::preflight(const Request& request) const {
@@ -78,7 +99,7 @@ void Cors::apply(const Request& request, Response& response) const {
     auto origin = request.headers.get("origin");
     if (!origin) return;
     if (!origin_allowed(*origin)) {
-        response.headers.set("Vary", "Origin");
+        add_vary_origin(response);
         return;
     }
     add_origin_headers(*origin, response);

@@ -162,8 +162,9 @@ private:
     }
     void on_header_impl(beast::error_code&) override {}
     void on_body_init_impl(const boost::optional<std::uint64_t>& length, beast::error_code&) override {
-        // The session has checked Content-Length against the route's limit before we get here.
-        if (length && *length <= (64u << 20)) request_.body.reserve(static_cast<std::size_t>(*length));
+        // Content-Length was checked against the route's limit before we get here. Reserve at
+        // most 1 MiB up front: a client must send bytes, not just announce them, to use memory.
+        if (length) request_.body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*length, 1u << 20)));
     }
     std::size_t on_body_impl(beast::string_view body, beast::error_code&) override {
         request_.body.append(body.data(), body.size());

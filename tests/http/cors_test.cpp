@@ -50,6 +50,16 @@ TEST(Cors, ListAndWildcardSubdomain) {
     EXPECT_EQ(denied.headers.get("vary"), "Origin");
 }
 
+TEST(Cors, VaryKeepsHandlerValues) {
+    Cors cors(CorsSettings{});
+    Response resp = Response::empty(200);
+    resp.headers.set("Vary", "Accept");
+    cors.apply(with_origin("GET", "http://example.test"), resp);
+    EXPECT_EQ(resp.headers.get("vary"), "Accept, Origin");
+    cors.apply(with_origin("GET", "http://example.test"), resp);
+    EXPECT_EQ(resp.headers.get("vary"), "Accept, Origin");
+}
+
 TEST(Cors, CredentialsEchoOrigin) {
     Cors cors(CorsSettings{.allowed_origins = {"*"}, .allow_credentials = true});
     Response resp = Response::empty(200);
