@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -190,32 +191,33 @@ Server::~Server() {
 void Server::listen() {
     const Settings& s = impl_->options.settings;
     asio::io_context& io = impl_->threads[0]->io;
-    try {
-        boost::system::error_code ec;
-        tcp::endpoint endpoint;
-        auto address = asio::ip::make_address(s.host, ec);
-        if (!ec) {
-            endpoint = tcp::endpoint(address, static_cast<unsigned short>(s.port));
-        } else {
-            tcp::resolver resolver(io);
-            auto results = resolver.resolve(s.host, std::to_string(s.port));
-            if (results.empty()) throw std::runtime_error("host does not resolve");
-            endpoint = results.begin()->endpoint();
-        }
-        tcp::acceptor acceptor(io);
-        acceptor.open(endpoint.protocol());
-        acceptor.set_option(tcp::acceptor::reuse_address(true));
-        acceptor.bind(endpoint);
-        acceptor.listen(asio::socket_base::max_listen_connections);
-        impl_->bound_port = acceptor.local_endpoint().port();
-        impl_->acceptor.emplace(std::move(acceptor));
-    } catch (const std::exception& e) {
+    const auto fail = [&](std::string_view step, const boost::system::error_code& ec) {
         Error err;
         err.status = 500;
         err.code = "http.listen_failed";
-        err.message = "cannot listen on " + s.host + ":" + std::to_string(s.port) + ": " + e.what();
+        err.message = "cannot listen on " + s.host + ":" + std::to_string(s.port) + ": " + std::string(step) +
+                      ": " + ec.message();
         throw ErrorException(std::move(err));
+    };
+    boost::system::error_code ec;
+    tcp::endpoint endpoint;
+    auto address = asio::ip::make_address(s.host, ec);
+    if (!ec) {
+        endpoint = tcp::endpoint(address, static_cast<unsigned short>(s.port));
+    } else {
+        tcp::resolver resolver(io);
+        auto results = resolver.resolve(s.host, std::to_string(s.port), ec);
+        if (ec) fail("resolve", ec);
+        if (results.empty()) fail("resolve", asio::error::host_not_found);
+        endpoint = results.begin()->endpoint();
     }
+    tcp::acceptor acceptor(io);
+    if (acceptor.open(endpoint.protocol(), ec); ec) fail("socket", ec);
+    if (acceptor.set_option(tcp::acceptor::reuse_address(true), ec); ec) fail("setsockopt", ec);
+    if (acceptor.bind(endpoint, ec); ec) fail("bind", ec);
+    if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) fail("listen", ec);
+    impl_->bound_port = acceptor.local_endpoint(ec).port();
+    impl_->acceptor.emplace(std::move(acceptor));
 }
 
 unsigned short Server::port() const { return impl_->bound_port; }

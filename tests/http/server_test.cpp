@@ -329,6 +329,7 @@ TEST_F(ServerTest, ListenFailsClearlyWhenPortIsTaken) {
     } catch (const ErrorException& e) {
         EXPECT_EQ(e.error().code, "http.listen_failed");
         EXPECT_NE(e.error().message.find(std::to_string(port)), std::string::npos);
+        EXPECT_NE(e.error().message.find("bind: "), std::string::npos) << e.error().message;
     }
 }
 
