@@ -53,7 +53,7 @@ std::vector<Migration> load(const MigrateCommand& cmd) {
 }
 
 void print_steps(std::ostream& out, const ApplyReport& r, const char* done, const char* would, const char* prefix) {
-    for (const auto& s : r.steps) {
+    for (const auto& s : r.applied) {
         if (r.dry_run) {
             out << would << " " << prefix << s.version << "_" << s.name << "  (" << s.source_path << ")\n";
         } else {
@@ -90,7 +90,7 @@ int run_up(const MigrateCommand& cmd, const std::string& conninfo, std::ostream&
     db::BlockingConnection conn(conninfo, "basalt-migrate");
     auto report = Engine(conn, kUserScope).up(migrations, options);
     print_steps(out, report, "applied", "would apply", "");
-    if (report.steps.empty()) out << "nothing to apply\n";
+    if (report.applied.empty()) out << "nothing to apply\n";
     return 0;
 }
 
@@ -101,7 +101,7 @@ int run_down(const MigrateCommand& cmd, const std::string& conninfo, std::ostrea
     db::BlockingConnection conn(conninfo, "basalt-migrate");
     auto report = Engine(conn, kUserScope).down(migrations, options);
     print_steps(out, report, "reverted", "would revert", "");
-    if (report.steps.empty()) out << "nothing to roll back\n";
+    if (report.applied.empty()) out << "nothing to roll back\n";
     return 0;
 }
 

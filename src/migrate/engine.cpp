@@ -196,7 +196,7 @@ ApplyReport Engine::up(const std::vector<Migration>& migrations, const UpOptions
                 std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
             log::info("migrate: applied {} {} ({} ms)", scope_, m.label(), step.execution_ms);
         }
-        report.steps.push_back(std::move(step));
+        report.applied.push_back(std::move(step));
     }
     return report;
 }
@@ -263,7 +263,7 @@ ApplyReport Engine::down(const std::vector<Migration>& migrations, const DownOpt
                 std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
             log::info("migrate: reverted {} {} ({} ms)", scope_, m->label(), step.execution_ms);
         }
-        report.steps.push_back(std::move(step));
+        report.applied.push_back(std::move(step));
     }
     return report;
 }

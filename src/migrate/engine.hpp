@@ -69,7 +69,7 @@ struct AppliedStep {
 
 struct ApplyReport {
     bool dry_run = false;
-    std::vector<AppliedStep> steps;     // applied (up) or reverted (down), in execution order
+    std::vector<AppliedStep> applied;   // applied (up) or reverted (down), in execution order
     std::vector<std::string> warnings;  // e.g. drift allowed, out-of-order pending versions
 };
 

@@ -127,6 +127,9 @@ std::vector<StatementSpan> split_statements(std::string_view s) {
             i = nl == std::string_view::npos ? s.size() : nl + 1;
         } else if (s.compare(i, 2, "/*") == 0) {
             i = skip_block_comment(s, i);
+        } else if (c == ';' && body.depth == 0) {
+            ++i;
+            finish(i);  // an empty statement (";;") has no start and is dropped
         } else {
             if (!start) start = i;
             if (c == '\'') {
@@ -137,8 +140,7 @@ std::vector<StatementSpan> split_statements(std::string_view s) {
                 auto after = skip_dollar_quote(s, i);
                 i = after ? *after : i + 1;
             } else if (c == ';') {
-                ++i;
-                if (body.depth == 0) finish(i);
+                ++i;  // inside a BEGIN ATOMIC body
             } else if (c == '(' || c == ')') {
                 parens += c == '(' ? 1 : -1;
                 ++i;

@@ -25,7 +25,6 @@ StartupReport apply_startup_migrations(const std::string& conninfo, const Settin
     db::BlockingConnection conn(conninfo, "basalt-migrate");
     Engine engine(conn, kUserScope);
     report.user = engine.up(*migrations);
-    log::info("migrate: {} user migration(s) applied from {}", report.user.steps.size(), report.user_dir.string());
     for (const auto& w : report.user.warnings) log::warn("migrate: {}", w);
     return report;
 }
