@@ -141,23 +141,25 @@ PasswordHasher::~PasswordHasher() {
     pool_.join();
 }
 
+namespace {
+// Plain coroutine functions, not capturing lambdas: GCC 12 mis-handles the lifetime of a
+// coroutine lambda's captures when co_spawn moves the lambda (double free seen on signup).
+boost::asio::awaitable<std::string> hash_on_pool(std::string password, int cost) {
+    co_return hash_password(password, cost);
+}
+boost::asio::awaitable<bool> verify_on_pool(std::string password, std::string hash) {
+    co_return verify_password(password, hash);
+}
+}  // namespace
+
 boost::asio::awaitable<std::string> PasswordHasher::hash(std::string password) {
-    const int cost = cost_;
-    co_return co_await boost::asio::co_spawn(
-        pool_,
-        [password = std::move(password), cost]() -> boost::asio::awaitable<std::string> {
-            co_return hash_password(password, cost);
-        },
-        boost::asio::use_awaitable);
+    co_return co_await boost::asio::co_spawn(pool_, hash_on_pool(std::move(password), cost_),
+                                             boost::asio::use_awaitable);
 }
 
 boost::asio::awaitable<bool> PasswordHasher::verify(std::string password, std::string hash) {
-    co_return co_await boost::asio::co_spawn(
-        pool_,
-        [password = std::move(password), hash = std::move(hash)]() -> boost::asio::awaitable<bool> {
-            co_return verify_password(password, hash);
-        },
-        boost::asio::use_awaitable);
+    co_return co_await boost::asio::co_spawn(pool_, verify_on_pool(std::move(password), std::move(hash)),
+                                             boost::asio::use_awaitable);
 }
 
 boost::asio::awaitable<bool> PasswordHasher::verify_dummy(std::string password) {
