@@ -90,6 +90,14 @@ Response Response::error(const Error& error, std::string_view request_id) {
 }
 
 std::string percent_decode(std::string_view in, bool plus_as_space) {
+    bool plain = true;
+    for (char c : in) {
+        if (c == '%' || (plus_as_space && c == '+')) {
+            plain = false;
+            break;
+        }
+    }
+    if (plain) return std::string(in);  // nothing to decode: the common case for paths
     std::string out;
     out.reserve(in.size());
     for (std::size_t i = 0; i < in.size(); ++i) {

@@ -110,6 +110,7 @@ void Router::add(std::string_view method, std::string_view pattern, Handler hand
     r.handler = std::move(handler);
     r.options = options;
     routes_.push_back(std::move(r));
+    index(routes_.size() - 1);
 }
 
 void Router::add_websocket(std::string_view pattern, WsHandler handler) {
@@ -118,6 +119,17 @@ void Router::add_websocket(std::string_view pattern, WsHandler handler) {
     r.segments = split_pattern(pattern);
     r.ws_handler = std::move(handler);
     routes_.push_back(std::move(r));
+    index(routes_.size() - 1);
+}
+
+void Router::index(std::size_t route_index) {
+    const auto& segments = routes_[route_index].segments;
+    if (segments.empty() || segments.front().empty() || segments.front().front() == ':' ||
+        segments.front().front() == '*') {
+        dynamic_first_segment_.push_back(route_index);
+    } else {
+        by_first_segment_[segments.front()].push_back(route_index);
+    }
 }
 
 Router::Match Router::match(std::string_view method, std::string_view path, bool ws) const {
@@ -126,23 +138,31 @@ Router::Match Router::match(std::string_view method, std::string_view path, bool
 
     // Best candidate per method class: exact method, GET (HEAD fallback), any method (405).
     const Route* best[3] = {nullptr, nullptr, nullptr};
+    std::size_t best_index[3] = {0, 0, 0};
     std::array<int, 32> best_ranks[3];
     std::array<int, 32> ranks;
-    for (const Route& r : routes_) {
-        if (ws != static_cast<bool>(r.ws_handler)) continue;
+    auto consider = [&](std::size_t index) {
+        const Route& r = routes_[index];
+        if (ws != static_cast<bool>(r.ws_handler)) return;
         ranks.fill(-1);
-        if (!try_match(r.segments, segs, ranks)) continue;
+        if (!try_match(r.segments, segs, ranks)) return;
         int cls = 2;
         if (ws || r.method == method) cls = 0;
         else if (method == "HEAD" && r.method == "GET") cls = 1;
-        // Lexicographic comparison: the first differing segment decides (literal > param > rest);
-        // a longer literal prefix therefore wins over an earlier wildcard.
-        if (best[cls] == nullptr || ranks > best_ranks[cls]) {
+        // Lexicographic comparison: the first differing segment decides (literal > param >
+        // rest); on a tie the route registered first wins.
+        if (best[cls] == nullptr || ranks > best_ranks[cls] || (ranks == best_ranks[cls] && index < best_index[cls])) {
             best[cls] = &r;
+            best_index[cls] = index;
             best_ranks[cls] = ranks;
         }
-        // Later registrations never override an equally specific earlier one.
+    };
+    if (segs.count > 0) {
+        if (auto it = by_first_segment_.find(segs.at(0)); it != by_first_segment_.end()) {
+            for (std::size_t index : it->second) consider(index);
+        }
     }
+    for (std::size_t index : dynamic_first_segment_) consider(index);
 
     Match m;
     const Route* chosen = best[0] ? best[0] : best[1];

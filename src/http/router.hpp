@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,7 +67,14 @@ private:
         WsHandler ws_handler;
         RouteOptions options;
     };
+    void index(std::size_t route_index);
+
     std::vector<Route> routes_;
+    // Candidates by first path segment, so a request only looks at routes that can match:
+    // routes whose first segment is a literal, and routes starting with ":param"/"*rest"
+    // (or the root pattern), which every request must consider.
+    std::map<std::string, std::vector<std::size_t>, std::less<>> by_first_segment_;
+    std::vector<std::size_t> dynamic_first_segment_;
 };
 
 }  // namespace basalt::http

@@ -105,6 +105,18 @@ TEST_F(RouterTest, EmptyParamSegmentDoesNotMatch) {
     EXPECT_EQ(router.match("GET", "/rest/v1//x").handler, nullptr);
 }
 
+TEST(RouterTies, FirstRegisteredWinsAcrossIndexBuckets) {
+    Router r;
+    r.add("GET", "/:a/x", stub());
+    r.add("GET", "/:b/x", stub());
+    r.add("GET", "/lit/:c", stub());
+    EXPECT_EQ(r.match("GET", "/q/x").pattern, "/:a/x");
+    EXPECT_EQ(r.match("GET", "/lit/x").pattern, "/lit/:c");  // literal first segment wins
+    r.add("GET", "/*all", stub());
+    EXPECT_EQ(r.match("GET", "/anything/else/here").pattern, "/*all");
+    EXPECT_EQ(r.match("GET", "/lit/y").pattern, "/lit/:c");
+}
+
 TEST(RouterLongPath, ManySegments) {
     Router r;
     r.add("GET", "/a/*rest", stub());
