@@ -64,14 +64,14 @@ int serve(Context& ctx) {
         http::Router router;
         http::Metrics metrics;
         register_pool_metrics(metrics, pool);
+        Services services(cfg, pool, database.conninfo());
         http::add_health_routes(router, {.version = BASALT_VERSION,
-                                         .ready_check = [&pool]() -> http::Awaitable<bool> {
+                                         .ready_check = [&pool, &services]() -> http::Awaitable<bool> {
+                                             if (!services.ready()) co_return false;
                                              co_return co_await pool.ping(std::chrono::milliseconds(2000));
                                          },
                                          .metrics = &metrics});
         http::add_echo_websocket(router, "/ws/echo");
-
-        Services services(cfg, pool, database.conninfo());
         services.register_routes(router);
 
         http::Settings server_settings = cfg.server;
@@ -90,7 +90,7 @@ int serve(Context& ctx) {
                                  },
                              .handle_signals = true});
         server.listen();
-        services.start();
+        services.start(server.io_context(0));
         log::info("basalt {} listening on http://{}:{} ({} threads, {} database)", BASALT_VERSION,
                   cfg.server.host, server.port(), threads, database.managed() ? "managed" : "external");
         server.run();

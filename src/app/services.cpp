@@ -1,39 +1,48 @@
 // Service construction and wiring: the only place that knows every feature module.
 #include "app/services.hpp"
 
-#include "auth/authenticator.hpp"
-#include "auth/signing_keys.hpp"
-#include "auth/verifier.hpp"
+#include "auth/service.hpp"
+#include "rest/rest_service.hpp"
 
 namespace basalt::app {
+
+namespace {
+std::string public_url(const config::Config& c) {
+    if (!c.server.public_url.empty()) return c.server.public_url;
+    return "http://" + c.server.host + ":" + std::to_string(c.server.port);
+}
+}  // namespace
 
 struct Services::Impl {
     const config::Config& config;
     db::Pool& pool;
     std::string conninfo;
-    std::shared_ptr<const auth::SigningKeys> keys;
-    std::unique_ptr<auth::Authenticator> authenticator;
+    std::unique_ptr<auth::AuthService> auth;
+    std::unique_ptr<rest::RestService> rest;
 };
 
 Services::Services(const config::Config& config, db::Pool& pool, const std::string& conninfo)
     : impl_(std::make_unique<Impl>(Impl{config, pool, conninfo, nullptr, nullptr})) {
-    auto keys = auth::SigningKeys::load(config.auth);
-    if (!keys) throw ErrorException(keys.error());
-    impl_->keys = std::move(*keys);
-    impl_->authenticator = std::make_unique<auth::Authenticator>(config.auth, auth::Verifier(impl_->keys));
+    impl_->auth = std::make_unique<auth::AuthService>(
+        config.auth, pool, auth::ServiceOptions{.rate_limits = config.rate_limits, .external_url = public_url(config)});
+    impl_->rest = std::make_unique<rest::RestService>(config.rest, pool, conninfo);
 }
 
 Services::~Services() = default;
 
-void Services::register_routes(http::Router& router) {}
+void Services::register_routes(http::Router& router) {
+    impl_->auth->register_routes(router);
+    impl_->rest->register_routes(router);
+}
 
 http::Authenticator Services::authenticator() const {
-    const auth::Authenticator* a = impl_->authenticator.get();
+    const auth::AuthService* a = impl_->auth.get();
     return [a](const http::Request& r) { return a->authenticate(r); };
 }
 
 void Services::on_thread_start(std::size_t, boost::asio::io_context&) {}
-void Services::start() {}
-void Services::stop() {}
+void Services::start(boost::asio::io_context& io) { impl_->rest->start(io); }
+void Services::stop() { impl_->rest->stop(); }
+bool Services::ready() const { return impl_->rest->schema_cache().ready(); }
 
 }  // namespace basalt::app

@@ -24,7 +24,9 @@ public:
     // Per I/O thread state (none yet beyond the pool).
     void on_thread_start(std::size_t index, boost::asio::io_context& io);
     // Background work that needs a running server (schema-cache listener, job runners).
-    void start();
+    void start(boost::asio::io_context& io);
+    // Everything a request needs is loaded (e.g. the REST schema cache).
+    [[nodiscard]] bool ready() const;
     void stop();
 
 private:
