@@ -31,9 +31,9 @@ void init(std::string_view level, Format format) {
     spdlog::set_default_logger(logger);
     spdlog::set_level(spdlog::level::from_str(std::string(level)));
     if (format == Format::kJson) {
-        auto formatter = std::make_unique<spdlog::pattern_formatter>();
+        auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
         formatter->add_flag<JsonMessageFlag>('*').set_pattern(
-            R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":%*})", spdlog::pattern_time_type::utc);
+            R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":%*})");
         spdlog::set_formatter(std::move(formatter));
     } else {
         spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
