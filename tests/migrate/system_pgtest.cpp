@@ -30,9 +30,9 @@ TEST_F(MigrateTest, SystemMigrationsCreateSupabaseConventions) {
     EXPECT_EQ(report.applied.size(), migrate::system_migrations().size());
     EXPECT_EQ(history_count("system"), static_cast<int>(migrate::system_migrations().size()));
 
-    EXPECT_EQ(scalar("select string_agg(rolname || ':' || rolcanlogin || rolbypassrls, ',' order by rolname) from "
+    EXPECT_EQ(scalar("select string_agg(rolname || ':' || rolcanlogin::int || rolbypassrls::int, ',' order by rolname) from "
                      "pg_roles where rolname in ('anon','authenticated','service_role','authenticator')"),
-              "anon:ff,authenticated:ff,authenticator:tf,service_role:ft");
+              "anon:00,authenticated:00,authenticator:10,service_role:01");
     for (const char* role : {"anon", "authenticated", "service_role"}) {
         EXPECT_EQ(scalar(std::string("select pg_has_role('authenticator', '") + role + "', 'MEMBER')"), "t") << role;
     }
