@@ -1,0 +1,190 @@
+// /rest/v1/:table and /rest/v1/rpc/:fn: parse -> plan -> to_sql (pure, against the current
+// schema snapshot) -> one transaction that sets role, claims and request.* GUCs and runs the
+// statement -> response from the single result row. Singular or max-affected mutations run
+// in an explicit transaction so a failed check rolls back.
+#include <boost/asio/use_awaitable.hpp>
+
+#include "common/log.hpp"
+#include "rest/detail/service_impl.hpp"
+#include "rest/parse/parse.hpp"
+#include "rest/response.hpp"
+#include "rest/sql/statement.hpp"
+
+namespace basalt::rest::detail {
+
+namespace {
+
+struct Prepared {
+    meta::SnapshotPtr snapshot;  // the plan points into it
+    ApiRequest req;
+    Plan plan;
+    Statement stmt;
+    db::TxContext ctx;
+    bool checked = false;   // run in an explicit transaction and check before commit
+    bool rollback = false;  // Prefer: tx=rollback
+};
+
+std::string search_path(const std::string& schema, const std::vector<std::string>& extra) {
+    std::string out = quote_ident(schema);
+    for (const auto& s : extra) {
+        if (s != schema) out += ", " + quote_ident(s);
+    }
+    return out;
+}
+
+std::string headers_json(const http::Request& r) {
+    Json h = Json::object();
+    for (const auto& [k, v] : r.headers.items()) h[k] = v;
+    return h.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string cookies_json(const http::Request& r) {
+    Json c = Json::object();
+    for (auto header : r.headers.get_all("cookie")) {
+        while (!header.empty()) {
+            auto semi = header.find(';');
+            auto pair = header.substr(0, semi);
+            while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+            if (auto eq = pair.find('='); eq != std::string_view::npos) {
+                c[std::string(pair.substr(0, eq))] = std::string(pair.substr(eq + 1));
+            }
+            if (semi == std::string_view::npos) break;
+            header.remove_prefix(semi + 1);
+        }
+    }
+    return c.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+db::TxContext tx_context(const Settings& s, const http::Request& r, const ApiRequest& req,
+                         const Plan& plan) {
+    db::TxContext ctx;
+    ctx.role = r.auth.role;
+    ctx.claims_json = r.auth.claims.dump(-1, ' ', false, Json::error_handler_t::replace);
+    ctx.read_only = plan.read_only;
+    auto& set = ctx.settings;
+    set.emplace_back("search_path", search_path(req.schema, s.extra_search_path));
+    set.emplace_back("request.method", r.method);
+    std::string path = r.path;
+    if (path.starts_with("/rest/v1")) path.erase(0, 8);
+    set.emplace_back("request.path", path.empty() ? "/" : path);
+    set.emplace_back("request.headers", headers_json(r));
+    set.emplace_back("request.cookies", cookies_json(r));
+    if (req.prefs.timezone) set.emplace_back("timezone", *req.prefs.timezone);
+    if (s.legacy_claim_settings && r.auth.claims.is_object()) {
+        // Old policies read current_setting('request.jwt.claim.sub') and friends.
+        for (const auto& [k, v] : r.auth.claims.items()) {
+            if (v.is_string()) set.emplace_back("request.jwt.claim." + k, v.get<std::string>());
+            else if (v.is_number() || v.is_boolean()) set.emplace_back("request.jwt.claim." + k, v.dump());
+        }
+    }
+    return ctx;
+}
+
+Result<std::unique_ptr<Prepared>> prepare(const Settings& settings, meta::SnapshotPtr snapshot,
+                                          http::Request& request, bool rpc) {
+    auto p = std::make_unique<Prepared>();
+    p->snapshot = std::move(snapshot);
+    RawRequest raw;
+    raw.method = request.method;
+    raw.resource = rpc ? request.param("fn") : request.param("table");
+    raw.rpc = rpc;
+    raw.query = &request.query;
+    raw.headers = &request.headers.items();
+    raw.body = request.body;
+    ParseOptions popts;
+    popts.schemas = settings.schemas;
+    auto req = parse(raw, popts);
+    if (!req) return req.error();
+    p->req = std::move(req).value();
+    if (p->req.action == Action::kOptions) return p;
+    PlanOptions opts;
+    opts.max_rows = settings.max_rows;
+    opts.aggregates_enabled = settings.aggregates_enabled;
+    auto plan = rest::plan(p->req, *p->snapshot, opts);
+    if (!plan) return plan.error();
+    p->plan = std::move(plan).value();
+    auto stmt = to_sql(p->plan, p->req);
+    if (!stmt) return stmt.error();
+    p->stmt = std::move(stmt).value();
+    p->ctx = tx_context(settings, request, p->req, p->plan);
+    const bool writes = !p->plan.read_only;
+    p->checked = writes && (p->plan.media == MediaType::kSingleObject ||
+                            (p->req.prefs.strict && p->req.prefs.max_affected));
+    p->rollback = p->req.prefs.tx_rollback.value_or(false);
+    return p;
+}
+
+std::optional<std::int64_t> to_int(const std::optional<std::string>& s) {
+    if (!s || s->empty()) return std::nullopt;
+    try {
+        return std::stoll(*s);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+ResultRow read_row(db::Rows& rows) {
+    ResultRow row;
+    if (rows.empty()) return row;
+    row.total = to_int(rows.get_opt(0, kColTotal));
+    row.page_total = to_int(rows.get_opt(0, kColPageTotal)).value_or(0);
+    row.body = rows.get_opt(0, kColBody);
+    row.response_headers = rows.get_opt(0, kColResponseHeaders);
+    row.response_status = rows.get_opt(0, kColResponseStatus);
+    return row;
+}
+
+// Explicit transaction: the result is checked before COMMIT (singular / max-affected).
+boost::asio::awaitable<ResultRow> run_checked(db::Pool& pool, Prepared& p) {
+    auto tx = co_await pool.begin(p.ctx);
+    db::Rows rows = co_await tx->query(p.stmt.text, p.stmt.params);
+    ResultRow row = read_row(rows);
+    Result<void> ok = check_result(p.req, p.plan, row);
+    if (!ok || p.rollback) {
+        co_await tx->rollback();
+    } else {
+        co_await tx->commit();
+    }
+    if (!ok) throw ErrorException(ok.error());
+    co_return row;
+}
+
+boost::asio::awaitable<ResultRow> run(db::Pool& pool, Prepared& p) {
+    if (p.checked) co_return co_await run_checked(pool, p);
+    db::Rows rows = co_await pool.run_in_tx(p.ctx, p.stmt.text, std::move(p.stmt.params), p.rollback);
+    ResultRow row = read_row(rows);
+    if (auto ok = check_result(p.req, p.plan, row); !ok) throw ErrorException(ok.error());
+    co_return row;
+}
+
+http::Response options_response() {
+    http::Response r = http::Response::empty(200);
+    r.headers.set("Allow", "OPTIONS,GET,HEAD,POST,PUT,PATCH,DELETE");
+    return r;
+}
+
+}  // namespace
+
+boost::asio::awaitable<http::Response> handle_api(RestService::Impl& impl, http::Request& request,
+                                                  bool rpc) {
+    meta::SnapshotPtr snapshot = impl.cache.current();
+    if (!snapshot) co_return error_response(request, no_schema_cache_error());
+    auto prepared = prepare(impl.settings, std::move(snapshot), request, rpc);
+    if (!prepared) co_return error_response(request, prepared.error());
+    Prepared& p = **prepared;
+    if (p.req.action == Action::kOptions) co_return options_response();
+
+    std::optional<Error> failure;
+    ResultRow row;
+    try {
+        row = co_await run(impl.pool, p);
+    } catch (const ErrorException& e) {
+        failure = e.error();
+    }
+    if (failure) co_return error_response(request, std::move(*failure));
+    auto response = build_response(p.req, p.plan, std::move(row));
+    if (!response) co_return error_response(request, response.error());
+    co_return std::move(response).value();
+}
+
+}  // namespace basalt::rest::detail

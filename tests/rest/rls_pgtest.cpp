@@ -1,0 +1,110 @@
+// Row-level security decides what each caller sees and changes: two signed-in users each see
+// and change only their own todos, anon sees what policies allow, service_role sees all.
+#include "rest/rest_pg_fixture.hpp"
+
+namespace basalt::test {
+namespace {
+
+class RlsPg : public RestPgTest {};
+
+Call req(std::string method, std::string target, std::string body = {}) {
+    Call c{.method = std::move(method), .target = std::move(target), .body = std::move(body)};
+    c.headers.add("Content-Type", "application/json");
+    return c;
+}
+
+std::vector<std::string> tasks(const http::Response& r) {
+    std::vector<std::string> out;
+    for (const auto& row : body_json(r)) out.push_back(row["task"].get<std::string>());
+    return out;
+}
+
+TEST_F(RlsPg, EachUserSeesOnlyTheirRows) {
+    auto alice = call(as_user(req("GET", "/rest/v1/todos?select=task&order=id"), kAlice));
+    ASSERT_EQ(alice.status, 200) << alice.body;
+    EXPECT_EQ(tasks(alice), (std::vector<std::string>{"alice: write tests", "alice: ship"}));
+    auto bob = call(as_user(req("GET", "/rest/v1/todos?select=task"), kBob));
+    EXPECT_EQ(tasks(bob), std::vector<std::string>{"bob: review"});
+    auto anon = call(req("GET", "/rest/v1/todos"));
+    EXPECT_EQ(anon.status, 200);
+    EXPECT_EQ(anon.body, "[]");
+    auto service = call(as_service(req("GET", "/rest/v1/todos?select=task")));
+    EXPECT_EQ(tasks(service).size(), 3u);
+
+    // counts follow the policies too
+    auto counted = call([&] {
+        auto c = as_user(req("GET", "/rest/v1/todos?select=id"), kBob);
+        c.headers.add("Prefer", "count=exact");
+        return c;
+    }());
+    EXPECT_EQ(counted.headers.get("Content-Range"), "0-0/1");
+}
+
+TEST_F(RlsPg, EachUserChangesOnlyTheirRows) {
+    // Bob cannot update or delete Alice's rows: they are invisible, so nothing matches.
+    auto upd = call(as_user(req("PATCH", "/rest/v1/todos?task=like.alice*", R"({"done":true})"), kBob));
+    EXPECT_EQ(upd.status, 204);
+    EXPECT_EQ(scalar("select count(*) from public.todos where done"), "1");
+    auto del = call(as_user(req("DELETE", "/rest/v1/todos"), kBob));
+    EXPECT_EQ(del.status, 204);
+    EXPECT_EQ(scalar("select count(*) from public.todos"), "2");  // only bob's row went
+
+    // Alice inserts for herself (user_id defaults to auth.uid())...
+    auto mine = call([&] {
+        auto c = as_user(req("POST", "/rest/v1/todos", R"({"task":"alice: new"})"), kAlice);
+        c.headers.add("Prefer", "return=representation");
+        return c;
+    }());
+    ASSERT_EQ(mine.status, 201) << mine.body;
+    EXPECT_EQ(body_json(mine)[0]["user_id"], kAlice);
+    // ...but not for Bob: WITH CHECK fails -> 42501 -> 403 for a signed-in user
+    auto forged = call(as_user(req("POST", "/rest/v1/todos", std::string(R"({"task":"x","user_id":")") + kBob + "\"}"),
+                               kAlice));
+    EXPECT_EQ(forged.status, 403) << forged.body;
+    EXPECT_EQ(body_json(forged)["code"], "42501");
+    // and she cannot move her row to Bob
+    auto moved = call(as_user(req("PATCH", "/rest/v1/todos?task=eq.alice: ship", std::string(R"({"user_id":")") + kBob + "\"}"),
+                              kAlice));
+    EXPECT_EQ(moved.status, 403);
+    EXPECT_EQ(scalar("select count(*) from public.todos where user_id = '" + std::string(kBob) + "'"), "0");
+}
+
+TEST_F(RlsPg, AnonSeesWhatPoliciesAllow) {
+    auto anon = call(req("GET", "/rest/v1/notices?select=body"));
+    EXPECT_EQ(body_json(anon), Json::parse(R"([{"body":"hello world"}])"));
+    auto user = call(as_user(req("GET", "/rest/v1/notices?select=id&order=id"), kAlice));
+    EXPECT_EQ(body_json(user), Json::parse(R"([{"id":1},{"id":2}])"));
+    // anon writing where no policy allows it: 42501 -> 401 with WWW-Authenticate
+    auto write = call(req("POST", "/rest/v1/notices", R"({"id":3,"body":"spam"})"));
+    EXPECT_EQ(write.status, 401) << write.body;
+    EXPECT_EQ(write.headers.get("WWW-Authenticate"), "Bearer");
+    EXPECT_EQ(scalar("select count(*) from public.notices"), "2");
+}
+
+TEST_F(RlsPg, RequestSettingsReachPostgres) {
+    sql(R"(CREATE FUNCTION public.whoami() RETURNS json LANGUAGE sql STABLE AS $$
+             SELECT json_build_object('role', current_user, 'uid', auth.uid(),
+                                      'method', current_setting('request.method', true),
+                                      'path', current_setting('request.path', true),
+                                      'agent', current_setting('request.headers', true)::json->>'x-agent',
+                                      'legacy', current_setting('request.jwt.claim.sub', true))$$;
+           GRANT EXECUTE ON FUNCTION public.whoami() TO anon, authenticated, service_role;)");
+    run_async(io_, service_->schema_cache().reload());
+    auto c = as_user(req("GET", "/rest/v1/rpc/whoami"), kAlice);
+    c.headers.add("X-Agent", "tests");
+    auto r = call(c);
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto j = body_json(r);
+    EXPECT_EQ(j["role"], "authenticated");
+    EXPECT_EQ(j["uid"], kAlice);
+    EXPECT_EQ(j["method"], "GET");
+    EXPECT_EQ(j["path"], "/rpc/whoami");
+    EXPECT_EQ(j["agent"], "tests");
+    EXPECT_EQ(j["legacy"], kAlice);
+    auto anon = body_json(call(req("GET", "/rest/v1/rpc/whoami")));
+    EXPECT_EQ(anon["role"], "anon");
+    EXPECT_EQ(anon["uid"], nullptr);
+}
+
+}  // namespace
+}  // namespace basalt::test
