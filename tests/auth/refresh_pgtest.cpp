@@ -1,0 +1,138 @@
+// Refresh-token grant: rotation, retries inside the reuse interval, reuse detection revoking
+// the session, concurrent refreshes, session lifetime limits, imported unhashed tokens.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_future.hpp>
+#include <gtest/gtest.h>
+
+#include "auth/auth_fixture.hpp"
+#include "auth/tokens.hpp"
+
+namespace basalt::test {
+namespace {
+
+TEST_F(AuthTest, RefreshRotatesAndRetryGetsTheSamePair) {
+    start();
+    auto s = signup("r@example.com");
+    ASSERT_EQ(s.status, 200);
+    const std::string first = s.body["refresh_token"];
+    auto r1 = refresh(first);
+    ASSERT_EQ(r1.status, 200) << r1.body;
+    const std::string second = r1.body["refresh_token"];
+    EXPECT_NE(second, first);
+    EXPECT_EQ(r1.body["user"]["email"], "r@example.com");
+    auto c1 = jwt::verify_hs256(r1.body["access_token"].get<std::string>(), kAuthSecret);
+    auto c0 = jwt::verify_hs256(s.body["access_token"].get<std::string>(), kAuthSecret);
+    EXPECT_EQ((*c1)["session_id"], (*c0)["session_id"]);
+    // The client lost the response and retries with the old token: same new refresh token.
+    auto retry = refresh(first);
+    ASSERT_EQ(retry.status, 200) << retry.body;
+    EXPECT_EQ(retry.body["refresh_token"], second);
+    // The chain continues.
+    auto r2 = refresh(second);
+    ASSERT_EQ(r2.status, 200);
+    EXPECT_NE(r2.body["refresh_token"], second);
+    EXPECT_EQ(sql("select count(*) from auth.refresh_tokens where revoked is not true").get(0, 0), "1");
+}
+
+TEST_F(AuthTest, ReuseAfterGraceRevokesTheSession) {
+    settings_.refresh_token_reuse_interval_seconds = 0;
+    start();
+    auto s = signup("theft@example.com");
+    const std::string stolen = s.body["refresh_token"];
+    auto r1 = refresh(stolen);
+    ASSERT_EQ(r1.status, 200);
+    sql("update auth.refresh_tokens set updated_at = now() - interval '5 seconds' where revoked");
+    auto reuse = refresh(stolen);
+    EXPECT_EQ(reuse.status, 400);
+    EXPECT_EQ(reuse.body["code"], "refresh_token_already_used");
+    // The whole session is gone: the legitimate holder's new token and access token die too.
+    EXPECT_EQ(refresh(r1.body["refresh_token"]).body["code"], "refresh_token_not_found");
+    auto me = get_user(r1.body["access_token"]);
+    EXPECT_EQ(me.status, 403);
+    EXPECT_EQ(me.body["code"], "session_not_found");
+    EXPECT_EQ(sql("select count(*) from auth.audit_log_entries where payload->>'action' = 'token_revoked'").get(0, 0), "1");
+}
+
+TEST_F(AuthTest, ConcurrentRefreshesBothSucceedWithOnePair) {
+    start();
+    auto s = signup("race@example.com");
+    const std::string token = s.body["refresh_token"];
+    // Two requests in flight at once on the event loop (two tabs refreshing together).
+    auto make = [&]() -> boost::asio::awaitable<Json> {
+        http::Request req;
+        req.method = "POST";
+        req.path = "/auth/v1/token";
+        req.query = {{"grant_type", "refresh_token"}};
+        req.body = Json{{"refresh_token", token}}.dump();
+        req.client_ip = "127.0.0.1";
+        auto match = router_->match("POST", "/auth/v1/token");
+        http::Response res = co_await (*match.handler)(req);
+        co_return Json{{"status", res.status}, {"body", Json::parse(res.body)}};
+    };
+    auto a = boost::asio::co_spawn(io_, make(), boost::asio::use_future);
+    auto b = boost::asio::co_spawn(io_, make(), boost::asio::use_future);
+    run_until(io_, [&] {
+        return a.wait_for(std::chrono::seconds(0)) == std::future_status::ready &&
+               b.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    }, std::chrono::seconds(20));
+    Json ra = a.get(), rb = b.get();
+    ASSERT_EQ(ra["status"], 200) << ra;
+    ASSERT_EQ(rb["status"], 200) << rb;
+    EXPECT_EQ(ra["body"]["refresh_token"], rb["body"]["refresh_token"]);
+    EXPECT_EQ(sql("select count(*) from auth.refresh_tokens").get(0, 0), "2");
+}
+
+TEST_F(AuthTest, UnknownAndMissingRefreshTokens) {
+    start();
+    EXPECT_EQ(refresh("does-not-exist").body["code"], "refresh_token_not_found");
+    EXPECT_EQ(refresh(std::string(64, 'a')).body["code"], "refresh_token_not_found");
+    // A stored hash presented as a token never matches (only its preimage does).
+    auto s = signup("hash@example.com");
+    std::string stored(sql("select token from auth.refresh_tokens").get(0, 0));
+    EXPECT_EQ(refresh(stored).body["code"], "refresh_token_not_found");
+    auto missing = call("POST", "/auth/v1/token?grant_type=refresh_token", Json::object(), {bearer(anon_key())});
+    EXPECT_EQ(missing.status, 400);
+    EXPECT_EQ(call("POST", "/auth/v1/token?grant_type=magic", Json::object(), {bearer(anon_key())}).status, 400);
+}
+
+TEST_F(AuthTest, SessionLifetimeLimits) {
+    settings_.sessions_timebox_seconds = 3600;
+    settings_.sessions_inactivity_timeout_seconds = 600;
+    start();
+    auto a = signup("life@example.com");
+    auto r = refresh(a.body["refresh_token"]);
+    ASSERT_EQ(r.status, 200);
+    EXPECT_FALSE(sql("select not_after from auth.sessions").is_null(0, 0));
+    sql("update auth.sessions set refreshed_at = (now() at time zone 'UTC') - interval '20 minutes'");
+    auto idle = refresh(r.body["refresh_token"]);
+    EXPECT_EQ(idle.status, 400);
+    EXPECT_EQ(idle.body["code"], "session_expired");
+    EXPECT_EQ(sql("select count(*) from auth.sessions").get(0, 0), "0");
+
+    auto b = login({{"email", "life@example.com"}, {"password", "password1"}});
+    sql("update auth.sessions set created_at = now() - interval '2 hours', not_after = now() - interval '1 hour'");
+    EXPECT_EQ(refresh(b.body["refresh_token"]).body["code"], "session_expired");
+}
+
+TEST_F(AuthTest, BannedUserCannotRefresh) {
+    start();
+    auto a = signup("ban@example.com");
+    sql("update auth.users set banned_until = now() + interval '1 day'");
+    auto r = refresh(a.body["refresh_token"]);
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(r.body["code"], "user_banned");
+    EXPECT_EQ(login({{"email", "ban@example.com"}, {"password", "password1"}}).body["code"], "user_banned");
+}
+
+TEST_F(AuthTest, ImportedUnhashedRefreshTokenStillWorks) {
+    start();
+    auto a = signup("import@example.com");
+    // As a pg_dump from Supabase would hold it: the token in clear.
+    sql("update auth.refresh_tokens set token = 'gotrue12char'");
+    auto r = refresh("gotrue12char");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(refresh(r.body["refresh_token"]).status, 200);
+}
+
+}  // namespace
+}  // namespace basalt::test
