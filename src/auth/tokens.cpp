@@ -84,7 +84,7 @@ RefreshAction decide_refresh(const RefreshTokenRow& row, const SessionPolicy& po
     if (row.revoked) {
         // A rotated token coming back: a client retry or two tabs racing if it is within the
         // reuse interval; otherwise a sign of theft (RFC 6819 §5.2.2.3), so end the session.
-        if (now - row.updated_at <= policy.reuse_interval_seconds) {
+        if (policy.reuse_interval_seconds > 0 && now - row.updated_at <= policy.reuse_interval_seconds) {
             if (session_expired(row.session, policy, now)) return RefreshAction::kSessionExpired;
             return RefreshAction::kReturnActive;
         }

@@ -48,7 +48,7 @@ std::optional<std::string> find_descendant(std::string_view secret, std::string_
 struct SessionPolicy {
     std::int64_t timebox_seconds = 0;             // 0 = none
     std::int64_t inactivity_timeout_seconds = 0;  // 0 = none
-    std::int64_t reuse_interval_seconds = 10;
+    std::int64_t reuse_interval_seconds = 10;  // 0 = no grace: any reuse revokes the session
 };
 
 struct SessionTimes {

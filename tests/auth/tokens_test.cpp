@@ -98,7 +98,7 @@ TEST(DecideRefresh, Table) {
          RefreshAction::kReturnActive},
         {"reuse after interval", {.revoked = true, .updated_at = 189, .session = {.created_at = 100}}, plain, 200,
          RefreshAction::kReuseDetected},
-        {"zero interval: any reuse is theft", {.revoked = true, .updated_at = 199, .session = {.created_at = 100}},
+        {"zero interval: any reuse is theft", {.revoked = true, .updated_at = 200, .session = {.created_at = 100}},
          {.reuse_interval_seconds = 0}, 200, RefreshAction::kReuseDetected},
         {"banned user", {.revoked = false, .session = {.created_at = 100}, .user_banned = true}, plain, 200,
          RefreshAction::kUserBanned},
