@@ -8,6 +8,7 @@
 #include "common/json.hpp"
 #include "common/log.hpp"
 #include "config/config.hpp"
+#include "messaging/mail_cli.hpp"
 #include "migrate/cli.hpp"
 
 namespace {
@@ -121,6 +122,16 @@ int main(int argc, char** argv) {
     if (auto* migrate = cli.get_subcommand("migrate")) {
         add_global_flags(migrate, flags);
         for (auto* sub : migrate->get_subcommands({})) add_global_flags(sub, flags);
+    }
+
+    basalt::messaging::register_mail_cli(cli, [&](const basalt::messaging::MailCommand& cmd) {
+        Context ctx;
+        if (!load_context(flags, ctx)) return 2;
+        return basalt::app::run_mail(ctx, cmd);
+    });
+    if (auto* mail = cli.get_subcommand("mail")) {
+        add_global_flags(mail, flags);
+        for (auto* sub : mail->get_subcommands({})) add_global_flags(sub, flags);
     }
 
     try {

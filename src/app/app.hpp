@@ -24,8 +24,13 @@ int print_db_url(Context& ctx);
 namespace basalt::migrate {
 struct MigrateCommand;
 }
+namespace basalt::messaging {
+struct MailCommand;
+}
 
 namespace basalt::app {
 // `basalt migrate ...`: starts the managed cluster when serve is not running, runs the command.
 int run_migrate(Context& ctx, const migrate::MigrateCommand& cmd);
+// `basalt mail list|show`: the development mailbox (messages kept when no SMTP is configured).
+int run_mail(Context& ctx, const messaging::MailCommand& cmd);
 }  // namespace basalt::app

@@ -4,6 +4,7 @@
 
 #include "app/app.hpp"
 #include "app/database.hpp"
+#include "messaging/mail_cli.hpp"
 #include "migrate/cli.hpp"
 
 namespace basalt::app {
@@ -15,6 +16,18 @@ int run_migrate(Context& ctx, const migrate::MigrateCommand& command) {
     try {
         Database database = Database::open(ctx);
         int rc = migrate::run_migrate_command(cmd, database.conninfo(), std::cout);
+        database.stop();
+        return rc;
+    } catch (const ErrorException& e) {
+        std::cerr << "basalt: " << e.error().message << "\n";
+        return 1;
+    }
+}
+
+int run_mail(Context& ctx, const messaging::MailCommand& cmd) {
+    try {
+        Database database = Database::open(ctx);
+        int rc = messaging::run_mail_command(cmd, database.conninfo(), std::cout);
         database.stop();
         return rc;
     } catch (const ErrorException& e) {

@@ -73,6 +73,7 @@ int serve(Context& ctx) {
                                          .metrics = &metrics});
         http::add_echo_websocket(router, "/ws/echo");
         services.register_routes(router);
+        services.register_metrics(metrics);
 
         http::Settings server_settings = cfg.server;
         server_settings.threads = std::int64_t(threads);

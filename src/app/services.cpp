@@ -2,6 +2,7 @@
 #include "app/services.hpp"
 
 #include "auth/service.hpp"
+#include "messaging/outbox_sender.hpp"
 #include "rest/rest_service.hpp"
 
 namespace basalt::app {
@@ -19,13 +20,15 @@ struct Services::Impl {
     std::string conninfo;
     std::unique_ptr<auth::AuthService> auth;
     std::unique_ptr<rest::RestService> rest;
+    std::unique_ptr<messaging::OutboxSender> outbox;
 };
 
 Services::Services(const config::Config& config, db::Pool& pool, const std::string& conninfo)
-    : impl_(std::make_unique<Impl>(Impl{config, pool, conninfo, nullptr, nullptr})) {
+    : impl_(std::make_unique<Impl>(Impl{config, pool, conninfo, nullptr, nullptr, nullptr})) {
     impl_->auth = std::make_unique<auth::AuthService>(
         config.auth, pool, auth::ServiceOptions{.rate_limits = config.rate_limits, .external_url = public_url(config)});
     impl_->rest = std::make_unique<rest::RestService>(config.rest, pool, conninfo);
+    impl_->outbox = std::make_unique<messaging::OutboxSender>(config.smtp, config.sms, config.outbox, conninfo);
 }
 
 Services::~Services() = default;
@@ -41,8 +44,25 @@ http::Authenticator Services::authenticator() const {
 }
 
 void Services::on_thread_start(std::size_t, boost::asio::io_context&) {}
-void Services::start(boost::asio::io_context& io) { impl_->rest->start(io); }
-void Services::stop() { impl_->rest->stop(); }
+void Services::start(boost::asio::io_context& io) {
+    impl_->rest->start(io);
+    impl_->outbox->start();
+}
+void Services::stop() {
+    impl_->outbox->stop();
+    impl_->rest->stop();
+}
+
+void Services::register_metrics(http::Metrics& metrics) {
+    const messaging::OutboxSender* outbox = impl_->outbox.get();
+    metrics.add_callback("basalt_outbox_messages_total", "Outbox deliveries by channel and result",
+                         http::MetricType::kCounter, [outbox] {
+                             std::vector<http::MetricSample> out;
+                             for (const auto& c : outbox->counters())
+                                 out.push_back({{{"channel", c.channel}, {"result", c.result}}, double(c.value)});
+                             return out;
+                         });
+}
 bool Services::ready() const { return impl_->rest->schema_cache().ready(); }
 
 }  // namespace basalt::app

@@ -10,6 +10,7 @@
 #include "config/config.hpp"
 #include "db/pool.hpp"
 #include "http/auth_context.hpp"
+#include "http/metrics.hpp"
 #include "http/router.hpp"
 
 namespace basalt::app {
@@ -20,6 +21,7 @@ public:
     ~Services();
 
     void register_routes(http::Router& router);
+    void register_metrics(http::Metrics& metrics);
     [[nodiscard]] http::Authenticator authenticator() const;
     // Per I/O thread state (none yet beyond the pool).
     void on_thread_start(std::size_t index, boost::asio::io_context& io);

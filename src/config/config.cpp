@@ -188,6 +188,9 @@ std::vector<Field> fields_of(Config& c) {
     section("auth", c.auth);
     section("rest", c.rest);
     section("migrations", c.migrations);
+    section("smtp", c.smtp);
+    section("sms", c.sms);
+    section("outbox", c.outbox);
     return fields;
 }
 

@@ -12,6 +12,7 @@
 #include "common/settings.hpp"
 #include "db/settings.hpp"
 #include "http/settings.hpp"
+#include "messaging/settings.hpp"
 #include "migrate/settings.hpp"
 #include "rest/settings.hpp"
 
@@ -26,6 +27,9 @@ struct Config {
     auth::Settings auth;
     rest::Settings rest;
     migrate::Settings migrations;
+    messaging::SmtpSettings smtp;
+    messaging::SmsSettings sms;
+    messaging::OutboxSettings outbox;
 };
 
 struct LoadOptions {
