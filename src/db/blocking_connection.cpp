@@ -206,6 +206,20 @@ int BlockingConnection::exec_script(std::string_view sql) {
     int completed = 0;
     PGresult* error = nullptr;
     while (PGresult* res = PQgetResult(pg(conn_))) {
+        // COPY ... FROM STDIN has no data to read here (psql's inline data is a psql feature):
+        // end it with an error so the server fails that statement instead of waiting forever.
+        // COPY ... TO STDOUT output is drained; its CommandComplete follows as the next result.
+        if (PQresultStatus(res) == PGRES_COPY_IN) {
+            PQputCopyEnd(pg(conn_), "COPY FROM STDIN is not supported here");
+            PQclear(res);
+            continue;
+        }
+        if (PQresultStatus(res) == PGRES_COPY_OUT) {
+            char* buf = nullptr;
+            while (PQgetCopyData(pg(conn_), &buf, 0) > 0) PQfreemem(buf);
+            PQclear(res);
+            continue;
+        }
         if (!error && !is_ok(res)) {
             error = res;
             continue;

@@ -70,11 +70,15 @@ std::string down_path_for(const Migration& m) {
     return {};
 }
 
-Error drift_error(const std::vector<std::string>& names) {
+Error drift_error(const std::vector<std::string>& names, const std::string& scope) {
     std::string list;
     for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
     Error e = Error::conflict("migrate.drift", "applied migrations changed since they were applied: " + list);
-    e.hint = "restore the original files (write a new migration for new changes), or pass --allow-drift";
+    // System migrations ship inside the binary: a released one must never change, so drift
+    // there means this database was migrated by a different Basalt build (a Basalt bug).
+    e.hint = scope == kSystemScope
+                 ? "this database was migrated by a Basalt build whose system migrations differ from this one's"
+                 : "restore the original files (write a new migration for new changes), or pass --allow-drift";
     return e;
 }
 
@@ -176,7 +180,7 @@ ApplyReport Engine::up(const std::vector<Migration>& migrations, const UpOptions
         if (it != applied.end() && it->second.checksum != m.checksum()) drifted.push_back(m.source_path);
     }
     if (!drifted.empty()) {
-        if (!options.allow_drift) throw ErrorException(drift_error(drifted));
+        if (!options.allow_drift) throw ErrorException(drift_error(drifted, scope_));
         for (const auto& d : drifted) report.warnings.push_back("drift allowed: " + d + " changed since it was applied");
     }
     std::string newest_applied = applied.empty() ? std::string() : applied.rbegin()->first;
@@ -250,7 +254,7 @@ ApplyReport Engine::down(const std::vector<Migration>& migrations, const DownOpt
         plan.push_back(&*it);
     }
     if (!drifted.empty()) {
-        if (!options.allow_drift) throw ErrorException(drift_error(drifted));
+        if (!options.allow_drift) throw ErrorException(drift_error(drifted, scope_));
         for (const auto& d : drifted) report.warnings.push_back("drift allowed: " + d + " changed since it was applied");
     }
     for (const Migration* m : plan) {

@@ -251,6 +251,22 @@ TEST_F(MigrateTest, SessionStateDoesNotLeakIntoTheNextMigration) {
     EXPECT_TRUE(table_exists("public.plain"));
 }
 
+TEST_F(MigrateTest, CopyFromStdinFailsInsteadOfHanging) {
+    // pg_dump data sections use psql's inline COPY data: the server sees those rows as SQL.
+    write("20260101000000_copy.up.sql", "create table c (x int);\ncopy c from stdin;\n1\n2\n\\.\n");
+    db::BlockingConnection conn(conninfo_);
+    Engine engine(conn, kUserScope);
+    Error e = error_of([&] { engine.up(load()); });
+    EXPECT_NE(e.message.find("_copy.up.sql:3: ERROR: syntax error at or near \"1\""), std::string::npos) << e.message;
+    // Without inline data the COPY waits for input we do not have: it is failed, not hung.
+    write("20260101000000_copy.up.sql", "create table c (x int);\ncopy c from stdin;\n");
+    e = error_of([&] { engine.up(load()); });
+    EXPECT_NE(e.message.find("_copy.up.sql:2: ERROR:"), std::string::npos) << e.message;
+    EXPECT_NE(e.message.find("COPY FROM STDIN is not supported here"), std::string::npos) << e.message;
+    EXPECT_FALSE(table_exists("c"));
+    EXPECT_EQ(conn.exec("select 1").get(0, 0), "1");  // the session is still usable
+}
+
 TEST_F(MigrateTest, ConcurrentUpAppliesEachMigrationOnce) {
     // The first migration sleeps so that the two migrators overlap.
     write("20260101000000_slow.up.sql", "select pg_sleep(0.5);\ncreate table slow (id int);\n");
