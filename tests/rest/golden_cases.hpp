@@ -137,7 +137,7 @@ inline std::vector<RestCase> golden_cases() {
          .query = {{"author", "1"}, {"select", "id,title"}, {"price", "gt.5"}, {"order", "id.desc"},
                    {"limit", "1"}}},
         {.name = "rpc_returns_table", .method = "POST", .resource = "author_stats", .rpc = true,
-         .body = "{}", .headers = count_exact},
+         .headers = count_exact, .body = "{}"},
         {.name = "rpc_setof_embed", .resource = "books_by", .rpc = true,
          .query = {{"author", "1"}, {"select", "title,authors!author_id(name)"}}},
         {.name = "rpc_single_json_param", .method = "POST", .resource = "echo", .rpc = true,

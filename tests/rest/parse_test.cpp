@@ -143,7 +143,7 @@ TEST(ParseFilter, EveryOperator) {
 }
 
 TEST(ParseFilter, InListsIsAndFtsConfig) {
-    auto in = parse_filter("a", R"(in.(1,2,"x,y","p(q)","say \"hi\""))");
+    auto in = parse_filter("a", R"x(in.(1,2,"x,y","p(q)","say \"hi\""))x");
     ASSERT_TRUE(in.ok()) << in.error().message;
     EXPECT_EQ(in->tree.leaf.list, (std::vector<std::string>{"1", "2", "x,y", "p(q)", "say \"hi\""}));
     auto not_in = parse_filter("b", "not.in.(u)");
@@ -198,7 +198,9 @@ TEST(ParseFilter, Rejections) {
     for (const auto& [k, v] : bad) {
         auto r = parse_filter(k, v);
         EXPECT_FALSE(r.ok()) << k << "=" << v;
-        if (!r.ok()) EXPECT_EQ(r.error().code, "PGRST100");
+        if (!r.ok()) {
+            EXPECT_EQ(r.error().code, "PGRST100");
+        }
     }
 }
 
@@ -377,7 +379,9 @@ TEST(ParseRequest, QueryParameters) {
              {"select", "a,("}, {"order", "a.sideways"}, {"or", "(a.eq.1"}}) {
         auto bad = run({.query = {{k, v}}});
         EXPECT_FALSE(bad.ok()) << k << "=" << v;
-        if (!bad.ok()) EXPECT_EQ(bad.error().status, 400) << k << "=" << v;
+        if (!bad.ok()) {
+            EXPECT_EQ(bad.error().status, 400) << k << "=" << v;
+        }
     }
     auto nul = run({.query = {{"id", std::string("eq.a\0b", 6)}}});
     ASSERT_FALSE(nul.ok());
@@ -409,7 +413,9 @@ TEST(ParseRequest, Bodies) {
     for (const char* bad : {"", "nope", "[1,2]", "42", "{\"a\":"}) {
         auto r = run({.method = "POST", .body = bad});
         EXPECT_FALSE(r.ok()) << bad;
-        if (!r.ok()) EXPECT_EQ(r.error().code, "PGRST102") << bad;
+        if (!r.ok()) {
+            EXPECT_EQ(r.error().code, "PGRST102") << bad;
+        }
     }
     auto rpc_empty = run({.method = "POST", .resource = "noop", .rpc = true});
     ASSERT_TRUE(rpc_empty.ok());
