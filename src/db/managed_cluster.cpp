@@ -287,6 +287,12 @@ Result<void> ManagedCluster::start() {
         log::warn("removed stale postmaster.pid in {} (previous server did not shut down)",
                   pg_dir_.string());
     }
+    // The socket lock file names the dead postmaster's pid; if that pid is now a zombie that
+    // nobody reaps (containers without a real init), PostgreSQL would think it alive and
+    // refuse to start. No server serves this private socket dir, so the leftovers can go.
+    const std::string socket_name = ".s.PGSQL." + std::to_string(kPort);
+    fs::remove(socket_dir_ / (socket_name + ".lock"), ec);
+    fs::remove(socket_dir_ / socket_name, ec);
     for (const auto& dir : {pg_dir_ / "log", socket_dir_}) {
         if (auto r = make_owned_dir(dir); !r) return r;
     }
