@@ -10,6 +10,7 @@
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 #include <openssl/pem.h>
 
 #include "common/crypto.hpp"
@@ -161,10 +162,12 @@ std::string evp_sign(EVP_PKEY* key, std::string_view data) {
     return sig;
 }
 
-// exp/nbf like common/jwt (30 s leeway); exp is required of every token we accept.
+// Clock skew tolerated on exp/nbf, as in common/jwt.
+constexpr std::int64_t kLeeway = 30;
+
+// exp/nbf; exp is required of every token we accept.
 Result<void> check_times(const Json& claims) {
     const std::int64_t now = jwt::unix_now();
-    constexpr std::int64_t kLeeway = 30;
     if (!claims.contains("exp")) return bad_jwt("invalid JWT: missing exp claim");
     const auto& exp = claims["exp"];
     if (!exp.is_number()) return bad_jwt("invalid JWT: exp claim is not a number");
@@ -178,15 +181,52 @@ Result<void> check_times(const Json& claims) {
     return {};
 }
 
+EVP_MAC_CTX* new_hmac_template(const std::string& key) {
+    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (!mac) return nullptr;
+    EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
+    EVP_MAC_free(mac);  // the context keeps its own reference
+    char digest[] = "SHA256";
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
+    if (!ctx || EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), params) != 1) {
+        EVP_MAC_CTX_free(ctx);
+        return nullptr;
+    }
+    return ctx;
+}
+
+// HMAC-SHA256 from the keyed template; empty on failure.
+std::string hmac_with(const EVP_MAC_CTX* tmpl, std::string_view data) {
+    EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(tmpl);
+    unsigned char out[EVP_MAX_MD_SIZE];
+    std::size_t len = 0;
+    const bool ok = ctx && EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1 &&
+                    EVP_MAC_final(ctx, out, &len, sizeof out) == 1;
+    EVP_MAC_CTX_free(ctx);
+    return ok ? std::string(reinterpret_cast<char*>(out), len) : std::string();
+}
+
+// base64url of {"alg":"HS256","typ":"JWT"}, the header almost every token carries: matching
+// it as text skips a JSON parse on the hot path.
+const std::string& standard_hs256_header() {
+    static const std::string h = crypto::base64url_encode(R"({"alg":"HS256","typ":"JWT"})");
+    return h;
+}
+
 }  // namespace
 
-SigningKeys::~SigningKeys() { EVP_PKEY_free(static_cast<EVP_PKEY*>(signing_key_)); }
+SigningKeys::~SigningKeys() {
+    EVP_PKEY_free(static_cast<EVP_PKEY*>(signing_key_));
+    EVP_MAC_CTX_free(static_cast<EVP_MAC_CTX*>(hmac_template_));
+}
 
 Result<std::shared_ptr<const SigningKeys>> SigningKeys::load(const Settings& settings) {
     if (settings.jwt_secret.size() < 32) return config_error("auth.jwt_secret: must be at least 32 characters");
     std::shared_ptr<SigningKeys> keys(new SigningKeys());
     keys->algorithm_ = settings.jwt_algorithm.empty() ? "HS256" : settings.jwt_algorithm;
     keys->secret_ = settings.jwt_secret;
+    keys->hmac_template_ = new_hmac_template(keys->secret_);
+    if (!keys->hmac_template_) return config_error("auth.jwt_secret: HMAC-SHA256 unavailable");
     if (keys->algorithm_ != "HS256") {
         if (settings.jwt_private_key_file.empty())
             return config_error("auth.jwt_private_key_file: required for jwt_algorithm " + keys->algorithm_);
@@ -231,18 +271,51 @@ std::string SigningKeys::sign(const Json& claims) const {
 }
 
 Result<Json> SigningKeys::verify(std::string_view token) const {
-    auto header = jwt::decode_header(token);
-    if (!header) return header.error();
-    const auto alg_it = header->find("alg");
-    if (alg_it == header->end() || !alg_it->is_string()) return bad_jwt("invalid JWT: missing alg");
-    const std::string& alg = alg_it->get_ref<const std::string&>();
-    if (alg == "HS256") {
-        return jwt::verify_hs256(token, secret_, {.require_exp = true});
-    }
-    if (alg != "RS256" && alg != "ES256") return bad_jwt("invalid JWT: unsupported signing algorithm");
+    if (auto hit = cache_->get(token, jwt::unix_now(), kLeeway)) return std::move(*hit);
+    auto claims = verify_uncached(token);
+    if (claims) cache_->put(token, *claims);
+    return claims;
+}
 
+Result<Json> SigningKeys::verify_uncached(std::string_view token) const {
+    const auto d1 = token.find('.');
+    const auto d2 = d1 == std::string_view::npos ? d1 : token.find('.', d1 + 1);
+    if (d2 == std::string_view::npos || token.find('.', d2 + 1) != std::string_view::npos)
+        return bad_jwt("invalid JWT: unable to parse or verify signature, token is malformed");
+    const std::string_view header_b64 = token.substr(0, d1);
+    const std::string_view payload = token.substr(d1 + 1, d2 - d1 - 1);
+    const std::string_view signature = token.substr(d2 + 1);
+    if (header_b64 == standard_hs256_header()) return verify_hs256(token.substr(0, d2), signature, payload);
+
+    auto raw = crypto::base64url_decode(header_b64);
+    Json header = raw ? parse_json_or_discarded(*raw) : Json();
+    if (!header.is_object()) return bad_jwt("invalid JWT: token is malformed");
+    const auto alg = header.find("alg");
+    if (alg == header.end() || !alg->is_string()) return bad_jwt("invalid JWT: missing alg");
+    if (*alg == "HS256") return verify_hs256(token.substr(0, d2), signature, payload);
+    // Only the algorithms we issue: alg=none and anything else is refused here.
+    if (*alg != "RS256" && *alg != "ES256") return bad_jwt("invalid JWT: unsupported signing algorithm");
+    return verify_asymmetric(header, token);
+}
+
+Result<Json> SigningKeys::verify_hs256(std::string_view signing_input, std::string_view signature,
+                                       std::string_view payload) const {
+    auto sig = crypto::base64url_decode(signature);
+    const std::string expected = hmac_with(static_cast<const EVP_MAC_CTX*>(hmac_template_), signing_input);
+    if (!sig || expected.empty() || !crypto::constant_time_equal(*sig, expected))
+        return bad_jwt("invalid JWT: unable to verify signature");
+    auto body = crypto::base64url_decode(payload);
+    if (!body) return bad_jwt("invalid JWT: token is malformed");
+    Json claims = parse_json_or_discarded(*body);
+    if (!claims.is_object()) return bad_jwt("invalid JWT: token is malformed");
+    if (auto t = check_times(claims); !t) return t.error();
+    return claims;
+}
+
+Result<Json> SigningKeys::verify_asymmetric(const Json& header, std::string_view token) const {
+    const std::string alg = header.value("alg", std::string{});
+    const auto d1 = token.find('.');
     const auto d2 = token.rfind('.');
-    const std::string_view signing_input = token.substr(0, d2);
     auto sig = crypto::base64url_decode(token.substr(d2 + 1));
     if (!sig) return bad_jwt("invalid JWT: token is malformed");
     std::string signature = std::move(*sig);
@@ -251,17 +324,16 @@ Result<Json> SigningKeys::verify(std::string_view token) const {
         if (!der) return bad_jwt("invalid JWT: unable to verify signature");
         signature = std::move(*der);
     }
-    const std::string kid = header->value("kid", std::string{});
+    const std::string kid = header.contains("kid") && header["kid"].is_string() ? header["kid"].get<std::string>() : "";
     bool verified = false;
     for (const auto& key : public_keys_) {
         if (key->alg != alg || (!kid.empty() && key->kid != kid)) continue;
-        if (evp_verify(key->key, signing_input, signature)) {
+        if (evp_verify(key->key, token.substr(0, d2), signature)) {
             verified = true;
             break;
         }
     }
     if (!verified) return bad_jwt("invalid JWT: unable to verify signature");
-    const auto d1 = token.find('.');
     auto payload = crypto::base64url_decode(token.substr(d1 + 1, d2 - d1 - 1));
     if (!payload) return bad_jwt("invalid JWT: token is malformed");
     Json claims = parse_json_or_discarded(*payload);

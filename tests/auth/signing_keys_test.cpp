@@ -175,3 +175,45 @@ TEST(SigningKeys, ConfigErrors) {
 
 }  // namespace
 }  // namespace basalt::auth
+
+namespace basalt::auth {
+namespace {
+
+TEST(ClaimsCache, HitsOnlyForTheSameTokenWithinExpiry) {
+    ClaimsCache cache;
+    const std::int64_t now = 1000;
+    cache.put("a.b.c", Json{{"sub", "u"}, {"exp", now + 60}});
+    auto hit = cache.get("a.b.c", now, 30);
+    ASSERT_TRUE(hit.has_value());
+    EXPECT_EQ((*hit)["sub"], "u");
+    EXPECT_FALSE(cache.get("a.b.d", now, 30).has_value());
+    EXPECT_FALSE(cache.get("a.b.c", now + 91, 30).has_value());  // past exp + leeway
+    EXPECT_FALSE(cache.get("a.b.c", now, 30).has_value());       // and evicted
+    cache.put("no.exp.here", Json{{"sub", "u"}});
+    EXPECT_FALSE(cache.get("no.exp.here", now, 30).has_value());
+    cache.put("x.y.z", Json{{"exp", now + 60}, {"nbf", now + 100}});
+    EXPECT_FALSE(cache.get("x.y.z", now, 30).has_value());
+}
+
+TEST(ClaimsCache, StaysBounded) {
+    ClaimsCache cache;
+    for (int i = 0; i < 10000; ++i) cache.put("tok" + std::to_string(i), Json{{"exp", 1e10}});
+    EXPECT_LE(cache.size(), ClaimsCache::kShards * ClaimsCache::kPerShard);
+}
+
+TEST(SigningKeys, CachedVerificationStillRefusesExpiredAndForged) {
+    Settings s = hs256();
+    auto keys = load(s);
+    std::string token = keys->sign(claims(60));
+    ASSERT_TRUE(keys->verify(token).ok());
+    ASSERT_TRUE(keys->verify(token).ok());  // from the cache
+    std::string forged = token;
+    forged[token.find('.') + 5] ^= 1;  // payload changed, signature reused
+    EXPECT_FALSE(keys->verify(forged).ok());
+    std::string expired = keys->sign(claims(-60));
+    EXPECT_EQ(keys->verify(expired).error().code, "token_expired");
+    EXPECT_EQ(keys->verify(expired).error().code, "token_expired");  // failures are never cached
+}
+
+}  // namespace
+}  // namespace basalt::auth
