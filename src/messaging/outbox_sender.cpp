@@ -23,6 +23,7 @@
 #include "db/blocking_connection.hpp"
 #include "db/listener.hpp"
 #include "messaging/delivery.hpp"
+#include "messaging/detail/curl.hpp"
 #include "messaging/detail/outbox_sql.hpp"
 #include "messaging/outbox.hpp"
 
@@ -291,7 +292,7 @@ struct OutboxSender::Impl {
                 round(*conn);
                 wait_for_event(poll);
             } catch (const std::exception& e) {
-                if (!outage_logged) log::warn("outbox: database unavailable, retrying: {}", e.what());
+                if (!outage_logged) log::warn("outbox: database unavailable, retrying: {}", detail::short_text(e.what()));
                 outage_logged = true;
                 conn.reset();
                 wait_for_event(backoff);
