@@ -4,10 +4,12 @@
 // does not cover (malformed and oversized bodies, forged/expired JWTs).
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { startServer } from './helpers/server.mjs';
+import { startServer, makeDataDir } from './helpers/server.mjs';
 
 // Node 20 has no global WebSocket; supabase-js's realtime client needs one to be constructed.
 const clientOptions = {
@@ -295,5 +297,57 @@ describe('auth (raw HTTP)', () => {
     assert.equal(h.name, 'GoTrue');
     const j = await (await fetch(`${srv.url}/auth/v1/.well-known/jwks.json`)).json();
     assert.deepEqual(j, { keys: [] });
+  });
+});
+
+describe('auth (ES256 access tokens + JWKS)', () => {
+  let srv;
+  before(async () => {
+    const dir = makeDataDir();
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const keyFile = path.join(dir, 'jwt-es256.pem');
+    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    srv = await startServer({
+      dataDir: dir,
+      env: {
+        BASALT_RATE_LIMITS_ENABLED: 'false',
+        BASALT_AUTH_JWT_ALGORITHM: 'ES256',
+        BASALT_AUTH_JWT_PRIVATE_KEY_FILE: keyFile,
+      },
+    });
+  });
+  after(async () => {
+    if (srv) await srv.stop();
+  });
+
+  test('getClaims verifies the ES256 token against the served JWKS', async () => {
+    const seen = [];
+    const c = createClient(srv.url, srv.anonKey, {
+      ...clientOptions,
+      global: { fetch: (u, o) => (seen.push(String(u)), fetch(u, o)) },
+    });
+    const { data, error } = await c.auth.signUp({ email: 'es@example.com', password: 'password1' });
+    assert.equal(error, null);
+    const header = JSON.parse(Buffer.from(data.session.access_token.split('.')[0], 'base64url').toString());
+    assert.equal(header.alg, 'ES256');
+    assert.ok(header.kid);
+    const jwks = await (await fetch(`${srv.url}/auth/v1/.well-known/jwks.json`)).json();
+    assert.equal(jwks.keys.length, 1);
+    assert.equal(jwks.keys[0].kid, header.kid);
+    assert.equal(jwks.keys[0].d, undefined);
+
+    seen.length = 0;
+    const claims = await c.auth.getClaims();
+    assert.equal(claims.error, null);
+    assert.equal(claims.data.claims.email, 'es@example.com');
+    assert.ok(seen.some((u) => u.endsWith('/auth/v1/.well-known/jwks.json')));
+    assert.ok(!seen.some((u) => u.endsWith('/auth/v1/user')));
+
+    // The same token works for the server's own endpoints, and the API keys stay HS256.
+    const me = await c.auth.getUser();
+    assert.equal(me.error, null);
+    const admin = createClient(srv.url, srv.serviceKey, clientOptions);
+    const list = await admin.auth.admin.listUsers();
+    assert.equal(list.error, null);
   });
 });
