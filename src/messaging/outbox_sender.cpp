@@ -26,6 +26,7 @@
 #include "messaging/detail/curl.hpp"
 #include "messaging/detail/outbox_sql.hpp"
 #include "messaging/outbox.hpp"
+#include "messaging/validate.hpp"
 
 namespace basalt::messaging {
 
@@ -347,8 +348,10 @@ struct OutboxSender::Impl {
     }
 };
 
-OutboxSender::OutboxSender(SmtpSettings smtp, SmsSettings sms, OutboxSettings outbox, std::string conninfo)
-    : impl_(std::make_shared<Impl>(std::move(smtp), std::move(sms), std::move(outbox), std::move(conninfo))) {}
+OutboxSender::OutboxSender(SmtpSettings smtp, SmsSettings sms, OutboxSettings outbox, std::string conninfo) {
+    validate_settings(smtp, sms, outbox).unwrap();
+    impl_ = std::make_shared<Impl>(std::move(smtp), std::move(sms), std::move(outbox), std::move(conninfo));
+}
 
 OutboxSender::~OutboxSender() { stop(); }
 

@@ -29,6 +29,8 @@ std::chrono::milliseconds retry_delay(int attempts, const OutboxSettings& s, dou
 // respected while that lock is held (or for outbox.lease_seconds at most).
 class OutboxSender {
 public:
+    // Throws ErrorException (config.invalid) when validate_settings fails, so a broken
+    // template or a provider without its key stops startup with the key at fault.
     OutboxSender(SmtpSettings smtp, SmsSettings sms, OutboxSettings outbox, std::string conninfo);
     ~OutboxSender();  // stop()
     OutboxSender(const OutboxSender&) = delete;
