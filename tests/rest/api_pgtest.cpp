@@ -99,10 +99,10 @@ TEST_F(ApiPg, EmbeddingAllRelationshipKinds) {
     auto null_parent = call(get("/rest/v1/books?select=id,authors!author_id(name)&id=eq.5"));
     EXPECT_EQ(body_json(null_parent), Json::parse(R"([{"id":5,"authors":null}])"));
 
-    auto o2m = call(get("/rest/v1/authors?select=name,books(id)&id=eq.1&books.order=id.desc"));
+    auto o2m = call(get("/rest/v1/authors?select=name,books!author_id(id)&id=eq.1&books.order=id.desc"));
     EXPECT_EQ(body_json(o2m), Json::parse(R"([{"name":"Ursula K. Le Guin","books":[{"id":2},{"id":1}]}])"));
 
-    auto o2m_empty = call(get("/rest/v1/authors?select=id,books(id)&id=eq.4"));
+    auto o2m_empty = call(get("/rest/v1/authors?select=id,books!author_id(id)&id=eq.4"));
     EXPECT_EQ(body_json(o2m_empty), Json::parse(R"([{"id":4,"books":[]}])"));
 
     auto m2m = call(get("/rest/v1/books?select=id,tags(name)&id=eq.1&tags.order=name"));
@@ -123,7 +123,7 @@ TEST_F(ApiPg, EmbeddingAllRelationshipKinds) {
     auto absence = call(get("/rest/v1/authors?select=id,profiles()&profiles=is.null&order=id"));
     EXPECT_EQ(body_json(absence), Json::parse(R"([{"id":3,"profiles":null},{"id":4,"profiles":null}])"));
 
-    auto nested = call(get("/rest/v1/authors?select=id,books(id,tags(name))&id=eq.2"));
+    auto nested = call(get("/rest/v1/authors?select=id,books!author_id(id,tags(name))&id=eq.2"));
     EXPECT_EQ(body_json(nested), Json::parse(R"([{"id":2,"books":[{"id":3,"tags":[{"name":"translated"}]}]}])"));
 
     auto spread = call(get("/rest/v1/books?select=id,...authors!author_id(author:name)&id=eq.4"));
@@ -133,11 +133,12 @@ TEST_F(ApiPg, EmbeddingAllRelationshipKinds) {
     ASSERT_EQ(ordered.status, 200) << ordered.body;
     EXPECT_EQ(body_json(ordered)[0]["id"], 1);  // Ursula first in descending name order
 
-    auto limited = call(get("/rest/v1/authors?select=id,books(id)&id=eq.1&books.limit=1&books.order=id"));
+    auto limited = call(get("/rest/v1/authors?select=id,books!author_id(id)&id=eq.1&books.limit=1&books.order=id"));
     EXPECT_EQ(body_json(limited), Json::parse(R"([{"id":1,"books":[{"id":1}]}])"));
 
-    auto self = call(get("/rest/v1/categories?select=name,parent:categories!parent_id(name)&id=eq.2"));
-    EXPECT_EQ(body_json(self), Json::parse(R"([{"name":"scifi","parent":{"name":"fiction"}}])"));
+    auto self = call(get("/rest/v1/categories?select=name,parent:parent_id(name),children:categories(id)&id=in.(1,2)&order=id&children.order=id"));
+    EXPECT_EQ(body_json(self), Json::parse(
+        R"([{"name":"fiction","parent":null,"children":[{"id":2},{"id":3}]},{"name":"scifi","parent":{"name":"fiction"},"children":[]}])"));
 
     auto ambiguous = call(get("/rest/v1/books?select=*,authors(*)"));
     EXPECT_EQ(ambiguous.status, 300);

@@ -28,17 +28,15 @@ TEST(RestPlan, Errors) {
          "PGRST200", "Could not find a relationship between 'books' and 'moods' in the schema cache"},
         {{.name = "ambiguous_embed", .resource = "books", .query = {{"select", "*,authors(*)"}}}, 300,
          "PGRST201", "more than one relationship was found for 'books' and 'authors'"},
-        {{.name = "ambiguous_self", .resource = "categories", .query = {{"select", "*,categories(*)"}}},
-         300, "PGRST201", "categories"},
         {{.name = "bad_hint", .resource = "books", .query = {{"select", "*,authors!nope(*)"}}}, 400,
          "PGRST200", "authors"},
         {{.name = "filter_not_embedded", .resource = "books", .query = {{"authors.name", "eq.x"}}}, 400,
          "PGRST108", "'authors' is not an embedded resource in this request"},
         {{.name = "embed_bad_operator", .resource = "authors",
-          .query = {{"select", "*,books(*)"}, {"books", "eq.1"}}}, 400, "PGRST120", "books"},
+          .query = {{"select", "*,books!author_id(*)"}, {"books", "eq.1"}}}, 400, "PGRST120", "books"},
         {{.name = "related_order_to_many", .resource = "authors",
-          .query = {{"select", "*,books(*)"}, {"order", "books(title)"}}}, 400, "PGRST118", "books"},
-        {{.name = "spread_to_many", .resource = "authors", .query = {{"select", "*,...books(*)"}}}, 400,
+          .query = {{"select", "*,books!author_id(*)"}, {"order", "books(title)"}}}, 400, "PGRST118", "books"},
+        {{.name = "spread_to_many", .resource = "authors", .query = {{"select", "*,...books!author_id(*)"}}}, 400,
          "PGRST119", "books"},
         {{.name = "aggregates_disabled", .resource = "books", .query = {{"select", "price.sum()"}}}, 400,
          "PGRST123", "aggregate"},
@@ -66,7 +64,7 @@ TEST(RestPlan, Errors) {
         {{.name = "rpc_filter_unknown_column", .resource = "books_by", .rpc = true,
           .query = {{"author", "1"}, {"nope", "eq.1"}}}, 400, "42703", "nope"},
         {{.name = "hostile_column", .resource = "books",
-          .query = {{"select", "\"id\"\"; DROP TABLE books;--\""}}}, 400, "42703", "does not exist"},
+          .query = {{"select", "\"id\\\"; DROP TABLE books;--\""}}}, 400, "42703", "does not exist"},
         {{.name = "hostile_table", .resource = "books\"; DROP TABLE books;--"}, 404, "PGRST205", "DROP"},
     };
     for (const auto& c : cases) {
@@ -103,6 +101,15 @@ TEST(RestPlan, HintsChooseTheRelationship) {
     auto o2m = compile({.name = "o2m", .resource = "books", .query = {{"select", "*,book_tags(*)"}}});
     ASSERT_TRUE(o2m.ok());
     EXPECT_FALSE(o2m->plan.root.embeds[0].to_one);
+    // self reference: the FK column names the parent, the table (or table!fk_col) the children
+    auto parent = compile({.name = "p", .resource = "categories", .query = {{"select", "*,parent_id(*)"}}});
+    ASSERT_TRUE(parent.ok()) << parent.error().message;
+    EXPECT_TRUE(parent->plan.root.embeds[0].to_one);
+    for (const char* sel : {"*,categories(*)", "*,categories!parent_id(*)"}) {
+        auto children = compile({.name = sel, .resource = "categories", .query = {{"select", sel}}});
+        ASSERT_TRUE(children.ok()) << sel << ": " << children.error().message;
+        EXPECT_FALSE(children->plan.root.embeds[0].to_one) << sel;
+    }
     auto o2o = compile({.name = "o2o", .resource = "authors", .query = {{"select", "*,profiles(*)"}}});
     ASSERT_TRUE(o2o.ok());
     EXPECT_TRUE(o2o->plan.root.embeds[0].to_one);

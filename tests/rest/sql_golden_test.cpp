@@ -69,7 +69,8 @@ TEST(RestSqlGolden, ValuesNeverReachTheText) {
         const auto& text = compiled->statement.text;
         EXPECT_EQ(text.find("DROP"), std::string::npos) << c.name;
         for (const auto& [k, v] : c.query) {
-            if (k == "select" || k == "order" || k == "columns" || k == "on_conflict" || v.size() < 4) {
+            if (k == "select" || k == "order" || k == "columns" || k == "on_conflict" || v.size() < 4 ||
+                v.starts_with("is.") || v.starts_with("not.is.")) {
                 continue;
             }
             // filter values, whatever they are, appear only among the parameters

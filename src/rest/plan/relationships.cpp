@@ -38,26 +38,41 @@ std::string hint_for(const meta::Relationship& r) {
     return "'" + r.foreign_table.name + "!" + by + "'";
 }
 
-// The column of the relationship that holds the foreign key (for !col hints): the source side
-// for many-to-one, the target side for one-to-many.
-bool matches_column(const meta::Relationship& r, std::string_view col) {
-    if (r.junction || r.columns.size() != 1) return false;
-    return r.columns.front().first == col || r.columns.front().second == col;
+bool single(const meta::Relationship& r) { return !r.junction && r.columns.size() == 1; }
+// the FK column on the origin side (many-to-one) or the origin's key (one-to-many)
+bool matches_first(const meta::Relationship& r, std::string_view col) {
+    return single(r) && r.columns.front().first == col;
+}
+bool matches_second(const meta::Relationship& r, std::string_view col) {
+    return single(r) && r.columns.front().second == col;
 }
 
-bool matches_target(const meta::Relationship& r, const meta::Table& from, std::string_view target) {
-    if (r.foreign_table.name == target && r.foreign_table.schema == from.schema) return true;
-    if (r.junction) return false;
-    // Embedding by FK constraint name, or (to-one) by the FK column: select=director_id(*)
-    if (r.constraint == target) return true;
-    return r.cardinality == meta::Cardinality::kManyToOne && r.columns.size() == 1 &&
-           r.columns.front().first == target;
+bool same_table(const meta::Relationship& r, const meta::Table& from, std::string_view target) {
+    return r.foreign_table.name == target && r.foreign_table.schema == from.schema;
 }
 
-bool matches_hint(const meta::Relationship& r, std::string_view hint) {
-    if (hint.empty()) return true;
+// PostgREST's findRel rules. A self-reference has one FK but two relationships: the table
+// name picks the children (one-to-many), the FK column picks the parent (many-to-one), and
+// table!fk_column picks the children through that column.
+bool matches(const meta::Relationship& r, const meta::Table& from, std::string_view target,
+             std::string_view hint) {
+    const auto card = r.cardinality;
+    if (r.is_self) {
+        if (hint.empty()) {
+            return (same_table(r, from, target) && card == meta::Cardinality::kOneToMany) ||
+                   (card == meta::Cardinality::kManyToOne && matches_first(r, target));
+        }
+        return same_table(r, from, target) && card == meta::Cardinality::kOneToMany &&
+               matches_second(r, hint);
+    }
+    if (hint.empty()) {
+        // by table, by FK constraint name, or by the origin's FK column: select=author_id(*)
+        return same_table(r, from, target) || (!r.junction && r.constraint == target) ||
+               matches_first(r, target);
+    }
+    if (!same_table(r, from, target)) return false;
     if (r.junction) return r.junction->table.name == hint;
-    return r.constraint == hint || matches_column(r, hint);
+    return r.constraint == hint || matches_first(r, hint) || matches_second(r, hint);
 }
 
 }  // namespace
@@ -68,7 +83,7 @@ Result<const meta::Relationship*> find_relationship(const meta::SchemaSnapshot& 
                                                     std::string_view hint) {
     std::vector<const meta::Relationship*> found;
     for (const auto& r : snap.relationships_from(from.schema, from.name)) {
-        if (matches_target(r, from, target) && matches_hint(r, hint)) found.push_back(&r);
+        if (matches(r, from, target, hint)) found.push_back(&r);
     }
     if (found.size() == 1) return found.front();
     if (found.empty()) {

@@ -1,0 +1,13 @@
+-- POST /rest/v1/tags?on_conflict=name
+WITH pgrst_source AS (INSERT INTO "public"."tags" AS "t0" ("id", "name")
+SELECT pgrst_body."id", pgrst_body."name"
+FROM pg_catalog.json_to_recordset($1::json) AS pgrst_body("id" integer, "name" text)
+ON CONFLICT ("name") DO UPDATE SET "id" = EXCLUDED."id", "name" = EXCLUDED."name"
+RETURNING "t0".*),
+pgrst_rows AS (SELECT "t0".*
+FROM pgrst_source AS "t0")
+SELECT NULL::bigint AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, COALESCE(pg_catalog.json_agg(_postgrest_t), '[]')::text AS body, pg_catalog.nullif(pg_catalog.current_setting('response.headers', true), '') AS response_headers, pg_catalog.nullif(pg_catalog.current_setting('response.status', true), '') AS response_status
+FROM
+pgrst_rows AS _postgrest_t
+-- params
+$1 = "[{\"id\":1,\"name\":\"award\"},{\"id\":7,\"name\":\"seven\"}]"
