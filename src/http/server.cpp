@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -53,6 +55,8 @@ struct Server::Impl {
     std::optional<tcp::acceptor> acceptor;
     std::optional<asio::signal_set> signals;
     unsigned short bound_port = 0;
+    std::mutex start_error_mutex;
+    std::exception_ptr start_error;  // first on_thread_start failure, rethrown by run()
 };
 
 Server::Impl::Impl(ServerOptions opts) : options(std::move(opts)) {
@@ -165,8 +169,15 @@ void Server::Impl::run_thread(std::size_t index) {
     if (options.on_thread_start) {
         try {
             options.on_thread_start(index, t.io);
-        } catch (const std::exception& e) {
-            log::error("http thread {} start hook failed: {}", index, e.what());
+        } catch (...) {
+            // A thread without its per-thread state (e.g. no db pool shard) must not serve:
+            // stop everything and let run() rethrow.
+            {
+                std::lock_guard lock(start_error_mutex);
+                if (!start_error) start_error = std::current_exception();
+            }
+            skip_grace = true;
+            begin_stop();
         }
     }
     while (true) {
@@ -240,6 +251,8 @@ void Server::run() {
     }
     impl.run_thread(0);
     for (auto& w : workers) w.join();
+    std::lock_guard lock(impl.start_error_mutex);
+    if (impl.start_error) std::rethrow_exception(impl.start_error);
 }
 
 void Server::stop() { impl_->begin_stop(); }

@@ -36,7 +36,8 @@ struct ServerOptions {
     Metrics* metrics = nullptr;      // optional; request counters and latency go here
     Authenticator authenticate;      // empty = every request is anonymous
     // Runs on I/O thread `thread_index` before its event loop starts (attach per-thread state
-    // such as a db pool shard). Thread 0 is the thread that calls run().
+    // such as a db pool shard). Thread 0 is the thread that calls run(). If it throws, the
+    // server stops at once and run() rethrows the first such exception.
     std::function<void(std::size_t thread_index, boost::asio::io_context&)> on_thread_start;
     // run() installs SIGINT/SIGTERM handlers calling stop(); a second signal skips the grace period.
     bool handle_signals = false;
@@ -59,7 +60,10 @@ public:
     [[nodiscard]] boost::asio::io_context& io_context(std::size_t i);
 
     // Runs every I/O thread (the caller becomes thread 0) until stop() completes its drain.
-    // Call once, after listen().
+    // Call once, after listen(). When it returns the event loops are stopped, possibly with
+    // handlers of other components (db pool timers...) still queued: they are destroyed with
+    // the Server, so destroy the Server before what those handlers reference — or restart()
+    // and run io_context(i) yourself to let such components finish their own shutdown.
     void run();
 
     // Graceful shutdown, callable from any thread (including a signal handler running on an

@@ -351,5 +351,21 @@ TEST_F(ServerTest, OnThreadStartRunsOncePerThread) {
     EXPECT_EQ(calls.load(), 3);
 }
 
+TEST_F(ServerTest, FailingThreadStartStopsAndRethrows) {
+    Settings settings;
+    settings.host = "127.0.0.1";
+    settings.port = 0;
+    settings.threads = 2;
+    Server s(ServerOptions{.settings = settings,
+                           .router = &router,
+                           .on_thread_start = [](std::size_t i, asio::io_context&) {
+                               if (i == 1) throw std::runtime_error("no pool shard");
+                           }});
+    s.listen();
+    auto done = std::async(std::launch::async, [&] { s.run(); });
+    ASSERT_EQ(done.wait_for(5s), std::future_status::ready);
+    EXPECT_THROW(done.get(), std::runtime_error);
+}
+
 }  // namespace
 }  // namespace basalt::http
