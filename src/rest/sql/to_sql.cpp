@@ -102,8 +102,8 @@ std::string body_expr(const Plan& plan, const std::string& rows, bool single_row
 
 std::string outer_select(const std::string& total, const std::string& body, const std::string& rows) {
     return "SELECT " + total + " AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, " +
-           body + " AS body, pg_catalog.nullif(pg_catalog.current_setting('response.headers', true), '') "
-           "AS response_headers, pg_catalog.nullif(pg_catalog.current_setting('response.status', true), "
+           body + " AS body, nullif(pg_catalog.current_setting('response.headers', true), '') "
+           "AS response_headers, nullif(pg_catalog.current_setting('response.status', true), "
            "'') AS response_status FROM " + rows + " AS _postgrest_t";
 }
 
@@ -193,8 +193,8 @@ Statement mutation_sql(const Plan& plan, const ApiRequest& req) {
     std::string sql = "WITH pgrst_source AS (" + cte + ")";
     if (!rows) {
         sql += " SELECT NULL::bigint AS total_result_set, pg_catalog.count(*) AS page_total, "
-               "NULL::text AS body, pg_catalog.nullif(pg_catalog.current_setting('response.headers', "
-               "true), '') AS response_headers, pg_catalog.nullif(pg_catalog.current_setting("
+               "NULL::text AS body, nullif(pg_catalog.current_setting('response.headers', "
+               "true), '') AS response_headers, nullif(pg_catalog.current_setting("
                "'response.status', true), '') AS response_status FROM pgrst_source";
         return Statement{std::move(sql), b.take_params()};
     }

@@ -12,6 +12,6 @@ LEFT JOIN LATERAL (SELECT "t4"."name"
 FROM "public"."authors" AS "t4"
 WHERE "t4"."id" = "t1"."editor_id") AS "pgrst_3" ON TRUE
 WHERE "t1"."author_id" = "t0"."id") AS "pgrst_1") AS "pgrst_1" ON TRUE)
-SELECT NULL::bigint AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, COALESCE(pg_catalog.json_agg(_postgrest_t), '[]')::text AS body, pg_catalog.nullif(pg_catalog.current_setting('response.headers', true), '') AS response_headers, pg_catalog.nullif(pg_catalog.current_setting('response.status', true), '') AS response_status
+SELECT NULL::bigint AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, COALESCE(pg_catalog.json_agg(_postgrest_t), '[]')::text AS body, nullif(pg_catalog.current_setting('response.headers', true), '') AS response_headers, nullif(pg_catalog.current_setting('response.status', true), '') AS response_status
 FROM pgrst_source AS _postgrest_t
 -- params

@@ -7,7 +7,7 @@ FROM "public"."books" AS "t1"
 WHERE "t1"."author_id" = "t0"."id" AND "t1"."price" > $1
 ORDER BY "t1"."id" DESC
 LIMIT $2) AS "pgrst_1") AS "pgrst_1" ON TRUE)
-SELECT NULL::bigint AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, COALESCE(pg_catalog.json_agg(_postgrest_t), '[]')::text AS body, pg_catalog.nullif(pg_catalog.current_setting('response.headers', true), '') AS response_headers, pg_catalog.nullif(pg_catalog.current_setting('response.status', true), '') AS response_status
+SELECT NULL::bigint AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, COALESCE(pg_catalog.json_agg(_postgrest_t), '[]')::text AS body, nullif(pg_catalog.current_setting('response.headers', true), '') AS response_headers, nullif(pg_catalog.current_setting('response.status', true), '') AS response_status
 FROM pgrst_source AS _postgrest_t
 -- params
 $1 = "1"

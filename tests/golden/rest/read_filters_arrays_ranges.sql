@@ -2,7 +2,7 @@
 WITH pgrst_source AS (SELECT "t0"."id"
 FROM "public"."books" AS "t0"
 WHERE "t0"."tags" @> $1 AND "t0"."tags" <@ $2 AND "t0"."tags" && $3 AND "t0"."pages" << $4 AND "t0"."pages" &< $5 AND "t0"."pages" &> $6 AND "t0"."pages" -|- $7 AND "t0"."pages" >> $8 AND "t0"."meta" @> $9)
-SELECT NULL::bigint AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, COALESCE(pg_catalog.json_agg(_postgrest_t), '[]')::text AS body, pg_catalog.nullif(pg_catalog.current_setting('response.headers', true), '') AS response_headers, pg_catalog.nullif(pg_catalog.current_setting('response.status', true), '') AS response_status
+SELECT NULL::bigint AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, COALESCE(pg_catalog.json_agg(_postgrest_t), '[]')::text AS body, nullif(pg_catalog.current_setting('response.headers', true), '') AS response_headers, nullif(pg_catalog.current_setting('response.status', true), '') AS response_status
 FROM pgrst_source AS _postgrest_t
 -- params
 $1 = "{scifi}"

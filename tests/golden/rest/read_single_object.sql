@@ -2,7 +2,7 @@
 WITH pgrst_source AS (SELECT "t0".*
 FROM "public"."authors" AS "t0"
 WHERE "t0"."id" = $1)
-SELECT NULL::bigint AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, COALESCE((pg_catalog.json_agg(_postgrest_t)->0)::text, 'null') AS body, pg_catalog.nullif(pg_catalog.current_setting('response.headers', true), '') AS response_headers, pg_catalog.nullif(pg_catalog.current_setting('response.status', true), '') AS response_status
+SELECT NULL::bigint AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, COALESCE((pg_catalog.json_agg(_postgrest_t)->0)::text, 'null') AS body, nullif(pg_catalog.current_setting('response.headers', true), '') AS response_headers, nullif(pg_catalog.current_setting('response.status', true), '') AS response_status
 FROM pgrst_source AS _postgrest_t
 -- params
 $1 = "1"

@@ -4,7 +4,7 @@ FROM pg_catalog.json_to_record($1::json) AS pgrst_args("author" integer), LATERA
 WHERE "t0"."price" > $2
 ORDER BY "t0"."id" DESC
 LIMIT $3)
-SELECT NULL::bigint AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, COALESCE(pg_catalog.json_agg(_postgrest_t), '[]')::text AS body, pg_catalog.nullif(pg_catalog.current_setting('response.headers', true), '') AS response_headers, pg_catalog.nullif(pg_catalog.current_setting('response.status', true), '') AS response_status
+SELECT NULL::bigint AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, COALESCE(pg_catalog.json_agg(_postgrest_t), '[]')::text AS body, nullif(pg_catalog.current_setting('response.headers', true), '') AS response_headers, nullif(pg_catalog.current_setting('response.status', true), '') AS response_status
 FROM pgrst_source AS _postgrest_t
 -- params
 $1 = "{\"author\":\"1\"}"

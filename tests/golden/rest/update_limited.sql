@@ -8,7 +8,7 @@ FROM "public"."books" AS "t0"
 ORDER BY "t0"."id" DESC
 LIMIT $2))
 RETURNING 1)
-SELECT NULL::bigint AS total_result_set, pg_catalog.count(*) AS page_total, NULL::text AS body, pg_catalog.nullif(pg_catalog.current_setting('response.headers', true), '') AS response_headers, pg_catalog.nullif(pg_catalog.current_setting('response.status', true), '') AS response_status
+SELECT NULL::bigint AS total_result_set, pg_catalog.count(*) AS page_total, NULL::text AS body, nullif(pg_catalog.current_setting('response.headers', true), '') AS response_headers, nullif(pg_catalog.current_setting('response.status', true), '') AS response_status
 FROM pgrst_source
 -- params
 $1 = "{\"price\":1}"
