@@ -116,10 +116,18 @@ Awaitable<http::Response> AuthService::refresh_grant(Request& req, const Json& b
     const SessionPolicy policy{.timebox_seconds = settings_.sessions_timebox_seconds,
                                .inactivity_timeout_seconds = settings_.sessions_inactivity_timeout_seconds,
                                .reuse_interval_seconds = settings_.refresh_token_reuse_interval_seconds};
-    // Two passes at most: a lost compare-and-swap means a concurrent refresh rotated the token
-    // a moment ago, which the second look sees as a retry within the reuse interval.
+    const std::string child = child_refresh_token(keys_->secret(), *token);
+    const std::string child_hash = hash_refresh_token(child);
+    auto first = co_await store_.refresh_and_rotate(hash, plain, child_hash, policy.timebox_seconds,
+                                                    policy.inactivity_timeout_seconds);
+    if (!first) throw ErrorException(refresh_not_found());
+    if (first->rotated) co_return session_response(req, first->lookup.claims, first->lookup.user, child);
+
+    // Not rotated: the rules decide why. A second look (fresh snapshot) follows a lost race,
+    // where a concurrent refresh rotated the token a moment ago: a retry within the interval.
+    std::optional<RefreshLookup> found = std::move(first->lookup);
     for (int attempt = 0; attempt < 2; ++attempt) {
-        auto found = co_await store_.find_refresh_token(hash, plain);
+        if (attempt > 0) found = co_await store_.find_refresh_token(hash, plain);
         if (!found) throw ErrorException(refresh_not_found());
         switch (decide_refresh(found->row, policy, jwt::unix_now())) {
             case RefreshAction::kUserBanned:
@@ -135,13 +143,14 @@ Awaitable<http::Response> AuthService::refresh_grant(Request& req, const Json& b
             case RefreshAction::kReturnActive: {
                 std::optional<std::string> active;
                 if (found->active_hash) active = find_descendant(keys_->secret(), *token, *found->active_hash);
-                if (!active) throw ErrorException(refresh_already_used());
-                co_return session_response(req, found->claims, found->user, *active);
+                if (active) co_return session_response(req, found->claims, found->user, *active);
+                break;  // the successor is not visible yet: look again
             }
             case RefreshAction::kRotate: {
-                const std::string child = child_refresh_token(keys_->secret(), *token);
-                const bool rotated = co_await store_.rotate_refresh_token(
-                    found->token_id, found->user_id, found->claims.session_id, hash, hash_refresh_token(child));
+                // The statement's view and the rules disagreed at a boundary (a clock tick):
+                // rotate with compare-and-swap.
+                const bool rotated = co_await store_.rotate_refresh_token(found->token_id, found->user_id,
+                                                                          found->claims.session_id, hash, child_hash);
                 if (rotated) co_return session_response(req, found->claims, found->user, child);
                 break;  // lost the race: look again
             }

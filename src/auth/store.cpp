@@ -72,10 +72,8 @@ Awaitable<CreatedSession> Store::create_session(NewSession s) {
     co_return out;
 }
 
-Awaitable<std::optional<RefreshLookup>> Store::find_refresh_token(std::string token_hash, std::string plain) {
-    static const std::string kSql = sql::find_refresh_token();
-    db::Rows rows = co_await pool_.query(kSql, sql_params(std::move(token_hash), std::move(plain)));
-    if (rows.empty()) co_return std::nullopt;
+namespace {
+RefreshLookup parse_refresh_row(const db::Rows& rows) {
     RefreshLookup r;
     r.token_id = as_int(rows.get(0, 0));
     r.row.revoked = as_bool(rows.get(0, 1));
@@ -92,7 +90,27 @@ Awaitable<std::optional<RefreshLookup>> Store::find_refresh_token(std::string to
     r.row.user_deleted = as_bool(rows.get(0, 12));
     r.user = as_json(rows.get(0, 13));
     r.active_hash = rows.get_opt(0, 14);
-    co_return r;
+    return r;
+}
+}  // namespace
+
+Awaitable<std::optional<RefreshLookup>> Store::find_refresh_token(std::string token_hash, std::string plain) {
+    static const std::string kSql = sql::find_refresh_token();
+    db::Rows rows = co_await pool_.query(kSql, sql_params(std::move(token_hash), std::move(plain)));
+    if (rows.empty()) co_return std::nullopt;
+    co_return parse_refresh_row(rows);
+}
+
+Awaitable<std::optional<Store::RefreshAttempt>> Store::refresh_and_rotate(std::string token_hash, std::string plain,
+                                                                          std::string child_hash,
+                                                                          std::int64_t timebox_seconds,
+                                                                          std::int64_t inactivity_seconds) {
+    static const std::string kSql = sql::refresh_and_rotate();
+    db::Rows rows = co_await pool_.query(
+        kSql, sql_params(std::move(token_hash), std::move(plain), std::move(child_hash), std::to_string(timebox_seconds),
+                         std::to_string(inactivity_seconds)));
+    if (rows.empty()) co_return std::nullopt;
+    co_return RefreshAttempt{parse_refresh_row(rows), as_int(rows.get(0, rows.columns() - 1)) == 1};
 }
 
 Awaitable<bool> Store::rotate_refresh_token(std::int64_t token_id, std::string user_id, std::string session_id,

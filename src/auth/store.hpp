@@ -102,6 +102,16 @@ public:
 
     // Plain-text fallback finds tokens imported from Supabase (which stores them unhashed).
     Awaitable<std::optional<RefreshLookup>> find_refresh_token(std::string token_hash, std::string plain);
+    // One round trip for the common case: finds the token and, when it is live and its session
+    // and user are in good standing, rotates it to child_hash (rotated = true). Otherwise the
+    // row comes back unchanged for decide_refresh to judge.
+    struct RefreshAttempt {
+        RefreshLookup lookup;
+        bool rotated = false;
+    };
+    Awaitable<std::optional<RefreshAttempt>> refresh_and_rotate(std::string token_hash, std::string plain,
+                                                                std::string child_hash, std::int64_t timebox_seconds,
+                                                                std::int64_t inactivity_seconds);
     // Compare-and-swap: false when another request rotated the token first.
     Awaitable<bool> rotate_refresh_token(std::int64_t token_id, std::string user_id, std::string session_id,
                                          std::string parent_hash, std::string child_hash);

@@ -1,6 +1,8 @@
 // The statements behind Store; see store_sql.hpp for their parameters.
 #include "auth/store_sql.hpp"
 
+#include <iterator>
+
 #include "auth/store.hpp"
 
 namespace basalt::auth {
@@ -56,21 +58,65 @@ std::string create_session() {
            "SELECT s.id::text, extract(epoch FROM s.created_at)::bigint, " + user_json_sql("u") + " FROM s, u";
 }
 
+namespace {
+// Columns Store reads for a refresh token (see parse_refresh_row in store.cpp), in order,
+// aliased c0..c14 so the rotating statement can refer to them unambiguously.
+std::string refresh_columns() {
+    const std::string cols[] = {
+        "rt.id",
+        "coalesce(rt.revoked, false)",
+        "extract(epoch FROM coalesce(rt.updated_at, rt.created_at))::bigint",
+        "s.id::text",
+        "s.user_id::text",
+        "extract(epoch FROM s.created_at)::bigint",
+        "extract(epoch FROM s.not_after)::bigint",
+        "extract(epoch FROM (s.refreshed_at AT TIME ZONE 'UTC'))::bigint",
+        "coalesce(s.aal::text, 'aal1')",
+        "coalesce(a.authentication_method, 'password')",
+        "extract(epoch FROM coalesce(a.created_at, s.created_at))::bigint",
+        "coalesce(u.banned_until > now(), false)",
+        "u.deleted_at IS NOT NULL",
+        user_json_sql("u"),
+        "CASE WHEN rt.revoked THEN (SELECT t2.\"token\" FROM auth.refresh_tokens t2 "
+        "WHERE t2.session_id = rt.session_id AND t2.revoked IS NOT TRUE ORDER BY t2.id DESC LIMIT 1) END",
+    };
+    std::string out;
+    for (std::size_t i = 0; i < std::size(cols); ++i)
+        out += (i ? ", " : "") + cols[i] + " AS c" + std::to_string(i);
+    return out;
+}
+
+constexpr std::string_view kRefreshFrom =
+    "FROM auth.refresh_tokens rt JOIN auth.sessions s ON s.id = rt.session_id "
+    "JOIN auth.users u ON u.id = s.user_id "
+    "LEFT JOIN LATERAL (SELECT m.authentication_method, m.created_at FROM auth.mfa_amr_claims m "
+    "WHERE m.session_id = s.id ORDER BY m.created_at LIMIT 1) a ON true "
+    "WHERE rt.\"token\" IN ($1::text, $2::text) ";
+}  // namespace
+
 std::string find_refresh_token() {
-    return "SELECT rt.id, coalesce(rt.revoked, false), extract(epoch FROM coalesce(rt.updated_at, rt.created_at))::bigint, "
-           "s.id::text, s.user_id::text, extract(epoch FROM s.created_at)::bigint, "
-           "extract(epoch FROM s.not_after)::bigint, "
-           "extract(epoch FROM (s.refreshed_at AT TIME ZONE 'UTC'))::bigint, coalesce(s.aal::text, 'aal1'), "
-           "coalesce(a.authentication_method, 'password'), "
-           "extract(epoch FROM coalesce(a.created_at, s.created_at))::bigint, "
-           "coalesce(u.banned_until > now(), false), u.deleted_at IS NOT NULL, " + user_json_sql("u") + ", "
-           "CASE WHEN rt.revoked THEN (SELECT t2.\"token\" FROM auth.refresh_tokens t2 "
-           "WHERE t2.session_id = rt.session_id AND t2.revoked IS NOT TRUE ORDER BY t2.id DESC LIMIT 1) END "
-           "FROM auth.refresh_tokens rt JOIN auth.sessions s ON s.id = rt.session_id "
-           "JOIN auth.users u ON u.id = s.user_id "
-           "LEFT JOIN LATERAL (SELECT m.authentication_method, m.created_at FROM auth.mfa_amr_claims m "
-           "WHERE m.session_id = s.id ORDER BY m.created_at LIMIT 1) a ON true "
-           "WHERE rt.\"token\" IN ($1::text, $2::text) LIMIT 1";
+    return "SELECT " + refresh_columns() + " " + std::string(kRefreshFrom) + "LIMIT 1";
+}
+
+std::string refresh_and_rotate() {
+    // The common case in one round trip: lock the token row, and rotate only when the token
+    // is live, the session within its limits and the user neither banned nor deleted (the
+    // same rules as decide_refresh, which judges every other outcome from the returned row).
+    return "WITH cur AS (SELECT " + refresh_columns() + ", rt.\"token\" AS token_hash, s.id AS sid, s.user_id AS uid, "
+           "(rt.revoked IS NOT TRUE AND (s.not_after IS NULL OR s.not_after > now()) "
+           "AND ($4::bigint = 0 OR s.created_at + $4::bigint * interval '1 second' > now()) "
+           "AND ($5::bigint = 0 OR coalesce(s.refreshed_at AT TIME ZONE 'UTC', s.created_at) "
+           "+ $5::bigint * interval '1 second' > now()) "
+           "AND coalesce(u.banned_until <= now(), true) AND u.deleted_at IS NULL) AS can_rotate " +
+           std::string(kRefreshFrom) + "LIMIT 1 FOR UPDATE OF rt), "
+           "old AS (UPDATE auth.refresh_tokens t SET revoked = true, updated_at = now() FROM cur "
+           "WHERE t.id = cur.c0 AND cur.can_rotate AND t.revoked IS NOT TRUE RETURNING t.id), "
+           "ins AS (INSERT INTO auth.refresh_tokens (instance_id, \"token\", user_id, session_id, revoked, parent, "
+           "created_at, updated_at) SELECT " + std::string(kInstanceId) +
+           ", $3::text, cur.uid::text, cur.sid, false, cur.token_hash, now(), now() FROM cur, old RETURNING id), "
+           "upd AS (UPDATE auth.sessions SET refreshed_at = (now() AT TIME ZONE 'UTC'), updated_at = now() "
+           "WHERE id = (SELECT sid FROM cur) AND EXISTS (SELECT 1 FROM ins)) "
+           "SELECT cur.*, (SELECT count(*) FROM ins) FROM cur";
 }
 
 std::string rotate_refresh_token() {

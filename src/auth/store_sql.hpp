@@ -35,6 +35,9 @@ inline constexpr std::string_view kLoginSelect =
 std::string create_session();
 // $1 token hash, $2 plain token -> see Store::find_refresh_token for the column order
 std::string find_refresh_token();
+// $1 token hash, $2 plain token, $3 successor hash, $4 timebox s, $5 inactivity s ->
+// find_refresh_token's columns, then helper columns, and last the number rotated (0/1)
+std::string refresh_and_rotate();
 // $1 token id, $2 child hash, $3 user id, $4 session id, $5 parent hash -> rows rotated (0/1)
 std::string rotate_refresh_token();
 // $1 session id, $2 user id, $3 reason
