@@ -27,8 +27,8 @@ public:
     Authenticator(const Settings& settings, Verifier verifier, AuthenticatorOptions options = {});
 
     // Rules, in order:
-    //  1. The presented token (Bearer header, else apikey header): a JWT that carries a user (has `sub`) or a non-anon role wins: headers cannot
-    //     be forged cross-site, so no CSRF check applies.
+    //  1. The presented token (Bearer header, else the apikey header): a JWT carrying a user
+    //     (`sub`) or a non-anon role wins; headers cannot be forged cross-site, so no CSRF.
     //  2. Cookie mode: otherwise a valid access-token cookie authenticates the request
     //     (via_cookie = true) and unsafe methods must echo the CSRF cookie in the CSRF header
     //     (403 csrf_failed). An invalid or expired cookie is ignored, not an error, so a stale
