@@ -4,7 +4,7 @@
 # Prints both figures and the ratios; exits non-zero if a target from issue #2 is missed.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BIN=${BASALT_BIN_PATH:-$ROOT/build/basalt}
+BIN=${BENCH_BASALT_BIN:-$ROOT/build/basalt}
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-64}
 THREADS=${WRK_THREADS:-2}

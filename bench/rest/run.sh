@@ -5,7 +5,7 @@
 # Prints requests/s, p99 latency, ratios and basalt's RSS under load.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BIN=${BASALT_BIN_PATH:-$ROOT/build/basalt}
+BIN=${BENCH_BASALT_BIN:-$ROOT/build/basalt}
 DURATION=${DURATION:-10}
 CONNS=16
 WORK=$(mktemp -d /tmp/basalt-bench-rest.XXXXXX)
