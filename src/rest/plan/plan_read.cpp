@@ -196,7 +196,9 @@ Result<void> Planner::add_embed(ReadNode& node, const SelectItem& item, int dept
             p.embed = index;
             node.projection.push_back(std::move(p));
         }
-    } else {
+    } else if (!item.children.empty()) {
+        // rel() with nothing selected only filters (rel=not.is.null, !inner): PostgREST leaves
+        // it out of the output.
         ProjItem p;
         p.kind = ProjItem::Kind::kEmbed;
         p.output = e.output;

@@ -292,7 +292,7 @@ std::string SqlBuilder::embed_join(const ReadNode& parent, const Embed& e) {
                      quote_ident(pcol));
         }
     }
-    const std::string inner = select(child, source, join_cond);
+    const std::string inner = select(child, source, join_cond, true);
     const std::string lat = quote_ident(e.lateral_alias);
     if (e.to_one) {
         return std::string(e.join == JoinKind::kInner ? " INNER" : " LEFT") + " JOIN LATERAL (" +
@@ -333,8 +333,10 @@ std::string SqlBuilder::group_by(const ReadNode& node) {
 }
 
 std::string SqlBuilder::select(const ReadNode& node, const std::string& source,
-                               const std::string& extra_where) {
-    std::string sql = "SELECT " + projection(node);
+                               const std::string& extra_where, bool placeholder) {
+    std::string list = projection(node);
+    if (list.empty() && placeholder) list = "1 AS pgrst_found";
+    std::string sql = "SELECT " + list;
     sql += " FROM " + source;
     sql += joins(node).all;
     std::string w = where(node.where);

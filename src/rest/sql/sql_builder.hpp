@@ -35,7 +35,10 @@ public:
     // The lateral joins of a node's embeds.
     Joins joins(const ReadNode& node);
     // A full SELECT for `node` reading FROM `source` (already aliased, e.g. `"public"."t" AS "t0"`).
-    std::string select(const ReadNode& node, const std::string& source, const std::string& extra_where = {});
+    // An embed with nothing selected (rel() used only to filter) still needs one column so a
+    // matching row is distinguishable from no row: `placeholder` adds a constant then.
+    std::string select(const ReadNode& node, const std::string& source,
+                       const std::string& extra_where = {}, bool placeholder = false);
 
 private:
     std::string embed_join(const ReadNode& parent, const Embed& e);
