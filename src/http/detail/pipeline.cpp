@@ -164,7 +164,8 @@ void Pipeline::finish(const Request& request, Response& response) const {
 void Pipeline::record(const Request& request, int status, std::size_t body_bytes, Clock::time_point start) const {
     const auto elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     if (config_.metrics != nullptr) config_.metrics->observe_request(request.route, request.method, status, elapsed);
-    if (config_.settings.access_log) {
+    // Check the level first: formatting the line costs more than the rest of a /health request.
+    if (config_.settings.access_log && spdlog::should_log(spdlog::level::info)) {
         log::info("{}", format_access_log({.method = request.method,
                                            .target = request.target,
                                            .status = status,
