@@ -23,6 +23,10 @@ using Awaitable = boost::asio::awaitable<T>;
 using Handler = std::function<Awaitable<Response>(Request&)>;
 
 // Transport-neutral WebSocket handed to upgrade handlers (realtime builds on it).
+// read() must be awaited only from the upgrade handler's coroutine (the connection's I/O thread).
+// write() and close() may be called from any thread: they enqueue and return at once; a single
+// writer sends in order. A peer that lets the bounded outgoing queue fill up is disconnected
+// (read() then returns nullopt). Writes after close are dropped.
 class WebSocket {
 public:
     virtual ~WebSocket() = default;
