@@ -13,7 +13,7 @@ Request with_origin(std::string method, std::string origin) {
     return r;
 }
 
-TEST(Cors, WildcardAllowsAnyOrigin) {
+TEST(HttpCors, WildcardAllowsAnyOrigin) {
     Cors cors(CorsSettings{});
     EXPECT_TRUE(cors.origin_allowed("http://example.test"));
     Response resp = Response::empty(200);
@@ -25,14 +25,14 @@ TEST(Cors, WildcardAllowsAnyOrigin) {
     EXPECT_FALSE(resp.headers.has("access-control-allow-credentials"));
 }
 
-TEST(Cors, NoOriginNoHeaders) {
+TEST(HttpCors, NoOriginNoHeaders) {
     Cors cors(CorsSettings{});
     Response resp = Response::empty(200);
     cors.apply(with_origin("GET", ""), resp);
     EXPECT_TRUE(resp.headers.items().empty());
 }
 
-TEST(Cors, ListAndWildcardSubdomain) {
+TEST(HttpCors, ListAndWildcardSubdomain) {
     Cors cors(CorsSettings{.allowed_origins = {"https://app.example.com", "https://*.preview.dev"}});
     EXPECT_TRUE(cors.origin_allowed("https://app.example.com"));
     EXPECT_TRUE(cors.origin_allowed("https://pr-1.preview.dev"));
@@ -50,7 +50,7 @@ TEST(Cors, ListAndWildcardSubdomain) {
     EXPECT_EQ(denied.headers.get("vary"), "Origin");
 }
 
-TEST(Cors, VaryKeepsHandlerValues) {
+TEST(HttpCors, VaryKeepsHandlerValues) {
     Cors cors(CorsSettings{});
     Response resp = Response::empty(200);
     resp.headers.set("Vary", "Accept");
@@ -60,7 +60,7 @@ TEST(Cors, VaryKeepsHandlerValues) {
     EXPECT_EQ(resp.headers.get("vary"), "Accept, Origin");
 }
 
-TEST(Cors, CredentialsEchoOrigin) {
+TEST(HttpCors, CredentialsEchoOrigin) {
     Cors cors(CorsSettings{.allowed_origins = {"*"}, .allow_credentials = true});
     Response resp = Response::empty(200);
     cors.apply(with_origin("GET", "http://localhost:3000"), resp);
@@ -68,7 +68,7 @@ TEST(Cors, CredentialsEchoOrigin) {
     EXPECT_EQ(resp.headers.get("access-control-allow-credentials"), "true");
 }
 
-TEST(Cors, PreflightEchoesRequestedHeaders) {
+TEST(HttpCors, PreflightEchoesRequestedHeaders) {
     Cors cors(CorsSettings{.max_age_seconds = 600});
     Request r = with_origin("OPTIONS", "http://example.test");
     r.headers.add("Access-Control-Request-Method", "PATCH");
@@ -83,7 +83,7 @@ TEST(Cors, PreflightEchoesRequestedHeaders) {
     EXPECT_EQ(p.headers.get("vary"), "Origin");
 }
 
-TEST(Cors, PreflightDefaultsAndRejectsJunk) {
+TEST(HttpCors, PreflightDefaultsAndRejectsJunk) {
     Cors cors(CorsSettings{});
     Request r = with_origin("OPTIONS", "http://example.test");
     r.headers.add("Access-Control-Request-Method", "GET");
@@ -94,7 +94,7 @@ TEST(Cors, PreflightDefaultsAndRejectsJunk) {
     EXPECT_EQ(q.headers.get("access-control-allow-headers"), kCorsDefaultAllowHeaders);
 }
 
-TEST(Cors, PreflightFromDisallowedOrigin) {
+TEST(HttpCors, PreflightFromDisallowedOrigin) {
     Cors cors(CorsSettings{.allowed_origins = {"https://app.example.com"}});
     Request r = with_origin("OPTIONS", "https://evil.test");
     r.headers.add("Access-Control-Request-Method", "GET");
@@ -103,7 +103,7 @@ TEST(Cors, PreflightFromDisallowedOrigin) {
     EXPECT_FALSE(p.headers.has("access-control-allow-origin"));
 }
 
-TEST(Cors, PlainOptionsIsNotPreflight) {
+TEST(HttpCors, PlainOptionsIsNotPreflight) {
     EXPECT_FALSE(Cors::is_preflight(with_origin("OPTIONS", "http://x")));
     Request r = with_origin("GET", "http://x");
     r.headers.add("Access-Control-Request-Method", "GET");

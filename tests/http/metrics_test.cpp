@@ -11,7 +11,7 @@ namespace {
 
 bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
 
-TEST(Metrics, CountersAndHistogram) {
+TEST(HttpMetrics, CountersAndHistogram) {
     Metrics m;
     m.observe_request("/rest/v1/:table", "GET", 200, 0.003);
     m.observe_request("/rest/v1/:table", "GET", 200, 0.2);
@@ -30,7 +30,7 @@ TEST(Metrics, CountersAndHistogram) {
     EXPECT_TRUE(contains(t, "http_request_duration_seconds_count{route=\"/rest/v1/:table\",method=\"GET\"} 3\n"));
 }
 
-TEST(Metrics, CallbacksAndEscaping) {
+TEST(HttpMetrics, CallbacksAndEscaping) {
     Metrics m;
     m.add_gauge("pg_up", "1 when the database answers", [] { return 1.0; });
     m.add_callback("db_pool_connections", "pool connections", MetricType::kGauge, [] {
@@ -45,7 +45,7 @@ TEST(Metrics, CallbacksAndEscaping) {
     EXPECT_FALSE(contains(t, "broken"));
 }
 
-TEST(Metrics, ConcurrentRecording) {
+TEST(HttpMetrics, ConcurrentRecording) {
     Metrics m;
     std::vector<std::thread> threads;
     for (int i = 0; i < 4; ++i) {

@@ -16,7 +16,7 @@ namespace {
 
 namespace asio = boost::asio;
 
-class PipelineTest : public ::testing::Test {
+class HttpPipelineTest : public ::testing::Test {
 protected:
     void SetUp() override {
         router.add("GET", "/ok", [](Request& r) -> Awaitable<Response> {
@@ -80,7 +80,7 @@ protected:
     bool ready = true;
 };
 
-TEST_F(PipelineTest, AnonymousWithoutToken) {
+TEST_F(HttpPipelineTest, AnonymousWithoutToken) {
     auto p = make();
     Response r = run(p, "GET", "/ok");
     EXPECT_EQ(r.status, 200);
@@ -89,7 +89,7 @@ TEST_F(PipelineTest, AnonymousWithoutToken) {
     EXPECT_TRUE(is_valid_request_id(last_request.request_id));
 }
 
-TEST_F(PipelineTest, BearerWinsOverApikey) {
+TEST_F(HttpPipelineTest, BearerWinsOverApikey) {
     auto p = make();
     Response r = run(p, "GET", "/ok", {{"Authorization", "Bearer good-user"}, {"apikey", "good-service"}});
     EXPECT_EQ(Json::parse(r.body)["role"], "authenticated");
@@ -102,7 +102,7 @@ TEST_F(PipelineTest, BearerWinsOverApikey) {
     EXPECT_EQ(Json::parse(nr.body)["role"], "anon");
 }
 
-TEST_F(PipelineTest, BadTokenIs401Json) {
+TEST_F(HttpPipelineTest, BadTokenIs401Json) {
     auto p = make();
     Response r = run(p, "GET", "/health", {{"Authorization", "Bearer forged"}, {"X-Request-Id", "rid-9"}});
     EXPECT_EQ(r.status, 401);
@@ -112,7 +112,7 @@ TEST_F(PipelineTest, BadTokenIs401Json) {
     EXPECT_EQ(last_request.request_id, "rid-9");
 }
 
-TEST_F(PipelineTest, RequiresApikey) {
+TEST_F(HttpPipelineTest, RequiresApikey) {
     auto p = make();
     Response r = run(p, "GET", "/keyed");
     EXPECT_EQ(r.status, 401);
@@ -122,7 +122,7 @@ TEST_F(PipelineTest, RequiresApikey) {
     EXPECT_EQ(run(p, "GET", "/keyed", {{"apikey", "good-user"}}).status, 204);
 }
 
-TEST_F(PipelineTest, HandlerErrors) {
+TEST_F(HttpPipelineTest, HandlerErrors) {
     auto p = make();
     Response conflict = run(p, "GET", "/conflict");
     EXPECT_EQ(conflict.status, 409);
@@ -133,7 +133,7 @@ TEST_F(PipelineTest, HandlerErrors) {
     EXPECT_FALSE(Json::parse(boom.body)["request_id"].get<std::string>().empty());
 }
 
-TEST_F(PipelineTest, NotFoundAndMethodNotAllowed) {
+TEST_F(HttpPipelineTest, NotFoundAndMethodNotAllowed) {
     auto p = make();
     Response nf = run(p, "GET", "/nope/nothing");
     EXPECT_EQ(nf.status, 404);
@@ -142,7 +142,7 @@ TEST_F(PipelineTest, NotFoundAndMethodNotAllowed) {
     EXPECT_EQ(na.status, 405);
 }
 
-TEST_F(PipelineTest, PreflightSkipsAuthAndRouting) {
+TEST_F(HttpPipelineTest, PreflightSkipsAuthAndRouting) {
     auto p = make();
     Response r = run(p, "OPTIONS", "/rest/v1/todos",
                      {{"Origin", "http://example.test"}, {"Access-Control-Request-Method", "PATCH"},
@@ -151,7 +151,7 @@ TEST_F(PipelineTest, PreflightSkipsAuthAndRouting) {
     EXPECT_EQ(r.headers.get("access-control-allow-origin"), "*");
 }
 
-TEST_F(PipelineTest, RateLimitPerIpWithHeaders) {
+TEST_F(HttpPipelineTest, RateLimitPerIpWithHeaders) {
     auto p = make({.enabled = true, .ip_per_second = 0.001, .ip_burst = 2, .user_per_second = 100, .user_burst = 100});
     Response a = run(p, "GET", "/ok");
     EXPECT_EQ(a.status, 200);
@@ -169,14 +169,14 @@ TEST_F(PipelineTest, RateLimitPerIpWithHeaders) {
     EXPECT_EQ(run(p, "GET", "/ok", {{"apikey", "good-service"}}).status, 200);
 }
 
-TEST_F(PipelineTest, RateLimitPerUser) {
+TEST_F(HttpPipelineTest, RateLimitPerUser) {
     auto p = make({.enabled = true, .ip_per_second = 100, .ip_burst = 100, .user_per_second = 0.001, .user_burst = 1});
     EXPECT_EQ(run(p, "GET", "/ok", {{"Authorization", "Bearer good-user"}}).status, 200);
     EXPECT_EQ(run(p, "GET", "/ok", {{"Authorization", "Bearer good-user"}}).status, 429);
     EXPECT_EQ(run(p, "GET", "/ok").status, 200);  // same IP, anonymous: only the IP bucket
 }
 
-TEST_F(PipelineTest, HealthReadyMetrics) {
+TEST_F(HttpPipelineTest, HealthReadyMetrics) {
     auto p = make();
     Response h = run(p, "GET", "/health");
     EXPECT_EQ(h.status, 200);

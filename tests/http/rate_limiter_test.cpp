@@ -9,7 +9,7 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = RateLimiter::Clock;
 
-TEST(RateLimiter, BurstThenDeny) {
+TEST(HttpRateLimiter, BurstThenDeny) {
     RateLimiter rl({.per_second = 1, .burst = 3});
     const auto t0 = Clock::time_point{} + 100s;
     EXPECT_TRUE(rl.consume("a", t0).allowed);
@@ -26,7 +26,7 @@ TEST(RateLimiter, BurstThenDeny) {
     EXPECT_TRUE(rl.consume("b", t0).allowed);
 }
 
-TEST(RateLimiter, RefillsOverTime) {
+TEST(HttpRateLimiter, RefillsOverTime) {
     RateLimiter rl({.per_second = 2, .burst = 2});
     const auto t0 = Clock::time_point{} + 100s;
     EXPECT_TRUE(rl.consume("ip", t0).allowed);
@@ -41,7 +41,7 @@ TEST(RateLimiter, RefillsOverTime) {
     EXPECT_EQ(d.remaining, 1);
 }
 
-TEST(RateLimiter, SlowRateRetryAfter) {
+TEST(HttpRateLimiter, SlowRateRetryAfter) {
     RateLimiter rl({.per_second = 0.1, .burst = 1});
     const auto t0 = Clock::time_point{} + 100s;
     EXPECT_TRUE(rl.consume("login:x", t0).allowed);
@@ -53,7 +53,7 @@ TEST(RateLimiter, SlowRateRetryAfter) {
     EXPECT_TRUE(rl.peek("login:x", t0 + 1s).allowed);
 }
 
-TEST(RateLimiter, DeniedRequestsTakeNothing) {
+TEST(HttpRateLimiter, DeniedRequestsTakeNothing) {
     RateLimiter rl({.per_second = 1, .burst = 1});
     const auto t0 = Clock::time_point{} + 100s;
     EXPECT_TRUE(rl.consume("k", t0).allowed);
@@ -61,7 +61,7 @@ TEST(RateLimiter, DeniedRequestsTakeNothing) {
     EXPECT_TRUE(rl.consume("k", t0 + 1s).allowed);
 }
 
-TEST(RateLimiter, IdleBucketsAreEvicted) {
+TEST(HttpRateLimiter, IdleBucketsAreEvicted) {
     RateLimiter rl({.per_second = 10, .burst = 5});
     const auto t0 = Clock::time_point{} + 100s;
     for (int i = 0; i < 100; ++i) rl.consume("ip" + std::to_string(i), t0);
@@ -71,7 +71,7 @@ TEST(RateLimiter, IdleBucketsAreEvicted) {
     EXPECT_EQ(rl.size(), 0u);
 }
 
-TEST(RateLimiter, MemoryIsBounded) {
+TEST(HttpRateLimiter, MemoryIsBounded) {
     RateLimiter rl({.per_second = 0.001, .burst = 5, .max_keys = 1600});
     const auto t0 = Clock::time_point{} + 100s;
     for (int i = 0; i < 20000; ++i) rl.consume("flood" + std::to_string(i), t0);

@@ -8,13 +8,13 @@
 namespace basalt::http {
 namespace {
 
-TEST(RequestId, SaneIncomingIdIsKept) {
+TEST(HttpRequestId, SaneIncomingIdIsKept) {
     EXPECT_EQ(request_id_for(std::string_view("abc-123")), "abc-123");
     EXPECT_EQ(request_id_for(std::string_view("A.b_c-9")), "A.b_c-9");
     EXPECT_EQ(request_id_for(std::string_view(std::string(128, 'x'))), std::string(128, 'x'));
 }
 
-TEST(RequestId, InsaneIncomingIdIsReplaced) {
+TEST(HttpRequestId, InsaneIncomingIdIsReplaced) {
     for (std::string bad : {std::string(""), std::string(129, 'x'), std::string("a b"), std::string("a\nb"),
                             std::string("<script>"), std::string("id;drop")}) {
         std::string id = request_id_for(std::string_view(bad));
@@ -24,7 +24,7 @@ TEST(RequestId, InsaneIncomingIdIsReplaced) {
     EXPECT_TRUE(is_valid_request_id(request_id_for(std::nullopt)));
 }
 
-TEST(RequestId, GeneratedIdsAreUuidShapedAndDistinct) {
+TEST(HttpRequestId, GeneratedIdsAreUuidShapedAndDistinct) {
     std::string a = generate_request_id(), b = generate_request_id();
     EXPECT_NE(a, b);
     ASSERT_EQ(a.size(), 36u);
@@ -43,7 +43,7 @@ Request split(std::string target) {
     return r;
 }
 
-TEST(SplitTarget, PathAndQuery) {
+TEST(HttpSplitTarget, PathAndQuery) {
     Request r = split("/rest/v1/todos?select=id,title&id=eq.1");
     EXPECT_EQ(r.path, "/rest/v1/todos");
     EXPECT_EQ(r.raw_query, "select=id,title&id=eq.1");
@@ -53,7 +53,7 @@ TEST(SplitTarget, PathAndQuery) {
     EXPECT_EQ(r.query_param("id"), "eq.1");
 }
 
-TEST(SplitTarget, PercentDecoding) {
+TEST(HttpSplitTarget, PercentDecoding) {
     Request r = split("/storage/v1/object/b/my%20file%C3%A9.png?name=a%2Bb+c&x=%ZZ");
     EXPECT_EQ(r.path, "/storage/v1/object/b/my file\xC3\xA9.png");
     EXPECT_EQ(r.query_param("name"), "a+b c");
@@ -62,7 +62,7 @@ TEST(SplitTarget, PercentDecoding) {
     EXPECT_EQ(split("/a+b").path, "/a+b");
 }
 
-TEST(SplitTarget, RepeatedKeysAndEmptyValues) {
+TEST(HttpSplitTarget, RepeatedKeysAndEmptyValues) {
     Request r = split("/t?a=1&a=2&flag&&b=");
     ASSERT_EQ(r.query.size(), 4u);
     EXPECT_EQ(r.query[0], (std::pair<std::string, std::string>{"a", "1"}));
@@ -71,7 +71,7 @@ TEST(SplitTarget, RepeatedKeysAndEmptyValues) {
     EXPECT_EQ(r.query[3], (std::pair<std::string, std::string>{"b", ""}));
 }
 
-TEST(SplitTarget, AbsoluteFormAndFragment) {
+TEST(HttpSplitTarget, AbsoluteFormAndFragment) {
     Request r = split("http://example.com:8080/health?x=1");
     EXPECT_EQ(r.path, "/health");
     EXPECT_EQ(r.raw_query, "x=1");
@@ -79,7 +79,7 @@ TEST(SplitTarget, AbsoluteFormAndFragment) {
     EXPECT_EQ(split("/p#frag").path, "/p");
 }
 
-TEST(AccessLog, TextLineHasNoQuery) {
+TEST(HttpAccessLog, TextLineHasNoQuery) {
     std::string line = format_access_log({.method = "GET",
                                           .target = "/rest/v1/todos?apikey=secret&select=*",
                                           .status = 200,
@@ -92,7 +92,7 @@ TEST(AccessLog, TextLineHasNoQuery) {
     EXPECT_EQ(line.find("secret"), std::string::npos);
 }
 
-TEST(AccessLog, JsonLineAndEscaping) {
+TEST(HttpAccessLog, JsonLineAndEscaping) {
     std::string line = format_access_log({.method = "POST",
                                           .target = "/a\nb?token=x",
                                           .status = 401,

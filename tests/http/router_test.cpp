@@ -10,7 +10,7 @@ Handler stub() {
     return [](Request&) -> Awaitable<Response> { co_return Response::empty(200); };
 }
 
-class RouterTest : public ::testing::Test {
+class HttpRouterTest : public ::testing::Test {
 protected:
     void SetUp() override {
         router.add("GET", "/health", stub());
@@ -30,21 +30,21 @@ protected:
     Router router;
 };
 
-TEST_F(RouterTest, LiteralRoute) {
+TEST_F(HttpRouterTest, LiteralRoute) {
     auto m = router.match("GET", "/health");
     ASSERT_NE(m.handler, nullptr);
     EXPECT_EQ(m.pattern, "/health");
     EXPECT_TRUE(m.params.empty());
 }
 
-TEST_F(RouterTest, ParamCaptured) {
+TEST_F(HttpRouterTest, ParamCaptured) {
     auto m = router.match("GET", "/rest/v1/todos");
     ASSERT_NE(m.handler, nullptr);
     EXPECT_EQ(m.pattern, "/rest/v1/:table");
     EXPECT_EQ(m.params.at("table"), "todos");
 }
 
-TEST_F(RouterTest, ExactSegmentBeatsParam) {
+TEST_F(HttpRouterTest, ExactSegmentBeatsParam) {
     auto m = router.match("POST", "/rest/v1/rpc/add");
     ASSERT_NE(m.handler, nullptr);
     EXPECT_EQ(m.pattern, "/rest/v1/rpc/:fn");
@@ -56,7 +56,7 @@ TEST_F(RouterTest, ExactSegmentBeatsParam) {
     EXPECT_EQ(pub.params.at("path"), "a/b.png");
 }
 
-TEST_F(RouterTest, RestCapturesRemainingSegments) {
+TEST_F(HttpRouterTest, RestCapturesRemainingSegments) {
     auto m = router.match("GET", "/storage/v1/object/avatars/folder/sub/file name.png");
     ASSERT_NE(m.handler, nullptr);
     EXPECT_EQ(m.pattern, "/storage/v1/object/:bucket/*path");
@@ -66,14 +66,14 @@ TEST_F(RouterTest, RestCapturesRemainingSegments) {
     EXPECT_EQ(router.match("GET", "/storage/v1/object/avatars").handler, nullptr);
 }
 
-TEST_F(RouterTest, TrailingSlashIsNotSignificant) {
+TEST_F(HttpRouterTest, TrailingSlashIsNotSignificant) {
     EXPECT_EQ(router.match("GET", "/rest/v1").pattern, "/rest/v1/");
     EXPECT_EQ(router.match("GET", "/rest/v1/").pattern, "/rest/v1/");
     EXPECT_EQ(router.match("GET", "/health/").pattern, "/health");
     EXPECT_EQ(router.match("GET", "/").pattern, "/");
 }
 
-TEST_F(RouterTest, MethodNotAllowedVsNotFound) {
+TEST_F(HttpRouterTest, MethodNotAllowedVsNotFound) {
     auto m = router.match("DELETE", "/health");
     EXPECT_EQ(m.handler, nullptr);
     EXPECT_TRUE(m.method_not_allowed);
@@ -82,7 +82,7 @@ TEST_F(RouterTest, MethodNotAllowedVsNotFound) {
     EXPECT_FALSE(n.method_not_allowed);
 }
 
-TEST_F(RouterTest, HeadFallsBackToGet) {
+TEST_F(HttpRouterTest, HeadFallsBackToGet) {
     auto m = router.match("HEAD", "/rest/v1/todos");
     ASSERT_NE(m.handler, nullptr);
     EXPECT_EQ(m.pattern, "/rest/v1/:table");
@@ -93,7 +93,7 @@ TEST_F(RouterTest, HeadFallsBackToGet) {
     ASSERT_NE(h.handler, nullptr);
 }
 
-TEST_F(RouterTest, WebSocketRoutesAreSeparate) {
+TEST_F(HttpRouterTest, WebSocketRoutesAreSeparate) {
     auto ws = router.match("GET", "/realtime/v1/websocket", true);
     ASSERT_NE(ws.ws_handler, nullptr);
     EXPECT_EQ(ws.handler, nullptr);
@@ -101,11 +101,11 @@ TEST_F(RouterTest, WebSocketRoutesAreSeparate) {
     EXPECT_EQ(router.match("GET", "/health", true).ws_handler, nullptr);
 }
 
-TEST_F(RouterTest, EmptyParamSegmentDoesNotMatch) {
+TEST_F(HttpRouterTest, EmptyParamSegmentDoesNotMatch) {
     EXPECT_EQ(router.match("GET", "/rest/v1//x").handler, nullptr);
 }
 
-TEST(RouterTies, FirstRegisteredWinsAcrossIndexBuckets) {
+TEST(HttpRouterTies, FirstRegisteredWinsAcrossIndexBuckets) {
     Router r;
     r.add("GET", "/:a/x", stub());
     r.add("GET", "/:b/x", stub());
@@ -117,7 +117,7 @@ TEST(RouterTies, FirstRegisteredWinsAcrossIndexBuckets) {
     EXPECT_EQ(r.match("GET", "/lit/y").pattern, "/lit/:c");
 }
 
-TEST(RouterLongPath, ManySegments) {
+TEST(HttpRouterLongPath, ManySegments) {
     Router r;
     r.add("GET", "/a/*rest", stub());
     std::string path = "/a";

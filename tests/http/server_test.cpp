@@ -33,7 +33,7 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 
-class ServerTest : public ::testing::Test {
+class HttpServerTest : public ::testing::Test {
 protected:
     void start(Settings settings = {}) {
         settings.host = "127.0.0.1";
@@ -96,7 +96,7 @@ protected:
     beast::flat_buffer buffer;
 };
 
-TEST_F(ServerTest, KeepAliveTwoRequests) {
+TEST_F(HttpServerTest, KeepAliveTwoRequests) {
     start();
     auto s = connect();
     send(s, "GET /health HTTP/1.1\r\nHost: t\r\n\r\n");
@@ -113,7 +113,7 @@ TEST_F(ServerTest, KeepAliveTwoRequests) {
     EXPECT_EQ(b["X-Request-Id"], "abc-123");
 }
 
-TEST_F(ServerTest, PipelinedRequestsAnsweredInOrder) {
+TEST_F(HttpServerTest, PipelinedRequestsAnsweredInOrder) {
     start();
     auto s = connect();
     send(s, "GET /nope HTTP/1.1\r\nHost: t\r\n\r\nPOST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhelloGET "
@@ -128,7 +128,7 @@ TEST_F(ServerTest, PipelinedRequestsAnsweredInOrder) {
     EXPECT_TRUE(closed_by_server(s));
 }
 
-TEST_F(ServerTest, NotFoundIsJson) {
+TEST_F(HttpServerTest, NotFoundIsJson) {
     start();
     auto s = connect();
     send(s, "GET /nope/nothing?x=1 HTTP/1.1\r\nHost: t\r\n\r\n");
@@ -140,7 +140,7 @@ TEST_F(ServerTest, NotFoundIsJson) {
     EXPECT_EQ(body["request_id"], std::string(r["X-Request-Id"]));
 }
 
-TEST_F(ServerTest, HeadHasLengthButNoBody) {
+TEST_F(HttpServerTest, HeadHasLengthButNoBody) {
     start();
     auto s = connect();
     send(s, "HEAD /health HTTP/1.1\r\nHost: t\r\n\r\nGET /health HTTP/1.1\r\nHost: t\r\n\r\n");
@@ -152,7 +152,7 @@ TEST_F(ServerTest, HeadHasLengthButNoBody) {
     EXPECT_EQ(receive(s).result_int(), 200);  // framing intact after the bodiless HEAD answer
 }
 
-TEST_F(ServerTest, BigContentLengthIs413BeforeTheBody) {
+TEST_F(HttpServerTest, BigContentLengthIs413BeforeTheBody) {
     Settings settings;
     settings.max_body_bytes = 1024;
     start(settings);
@@ -165,7 +165,7 @@ TEST_F(ServerTest, BigContentLengthIs413BeforeTheBody) {
     EXPECT_EQ(Json::parse(r.body())["code"], "http.payload_too_large");
 }
 
-TEST_F(ServerTest, ChunkedBodies) {
+TEST_F(HttpServerTest, ChunkedBodies) {
     Settings settings;
     settings.max_body_bytes = 16;
     start(settings);
@@ -178,7 +178,7 @@ TEST_F(ServerTest, ChunkedBodies) {
     EXPECT_EQ(receive(s).result_int(), 413);
 }
 
-TEST_F(ServerTest, HugeHeaderIs431) {
+TEST_F(HttpServerTest, HugeHeaderIs431) {
     Settings settings;
     settings.max_header_bytes = 4096;
     start(settings);
@@ -189,14 +189,14 @@ TEST_F(ServerTest, HugeHeaderIs431) {
     EXPECT_EQ(Json::parse(r.body())["code"], "http.header_too_large");
 }
 
-TEST_F(ServerTest, MalformedRequestIs400) {
+TEST_F(HttpServerTest, MalformedRequestIs400) {
     start();
     auto s = connect();
     send(s, "GET /health HTTP/1.1\r\nHost: t\r\nBad Header\r\n\r\n");
     EXPECT_EQ(receive(s).result_int(), 400);
 }
 
-TEST_F(ServerTest, IdleAndSlowlorisConnectionsAreClosed) {
+TEST_F(HttpServerTest, IdleAndSlowlorisConnectionsAreClosed) {
     Settings settings;
     settings.idle_timeout_ms = 200;
     settings.request_timeout_ms = 300;
@@ -210,7 +210,7 @@ TEST_F(ServerTest, IdleAndSlowlorisConnectionsAreClosed) {
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
 }
 
-TEST_F(ServerTest, WebSocketEcho) {
+TEST_F(HttpServerTest, WebSocketEcho) {
     start();
     beast::websocket::stream<tcp::socket> ws(connect());
     ws.handshake("127.0.0.1", "/ws/echo");
@@ -229,7 +229,7 @@ TEST_F(ServerTest, WebSocketEcho) {
     ws.close(beast::websocket::close_code::normal);
 }
 
-TEST_F(ServerTest, StopDrainsInFlightAndClosesIdle) {
+TEST_F(HttpServerTest, StopDrainsInFlightAndClosesIdle) {
     start();
     auto idle = connect();
     send(idle, "GET /health HTTP/1.1\r\nHost: t\r\n\r\n");
@@ -256,7 +256,7 @@ TEST_F(ServerTest, StopDrainsInFlightAndClosesIdle) {
     EXPECT_TRUE(ec);
 }
 
-TEST_F(ServerTest, StopClosesWebSocketsWithGoingAway) {
+TEST_F(HttpServerTest, StopClosesWebSocketsWithGoingAway) {
     start();
     beast::websocket::stream<tcp::socket> ws(connect());
     ws.handshake("127.0.0.1", "/ws/echo");
@@ -274,7 +274,7 @@ TEST_F(ServerTest, StopClosesWebSocketsWithGoingAway) {
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
 }
 
-TEST_F(ServerTest, HeadHandlerMayDeclareLength) {
+TEST_F(HttpServerTest, HeadHandlerMayDeclareLength) {
     router.add("HEAD", "/object", [](Request&) -> Awaitable<Response> {
         Response r = Response::empty(200);
         r.headers.set("Content-Length", "12345");
@@ -289,7 +289,7 @@ TEST_F(ServerTest, HeadHandlerMayDeclareLength) {
     EXPECT_EQ(p.get()[bhttp::field::content_length], "12345");
 }
 
-TEST_F(ServerTest, CorsHeadersOnTheWire) {
+TEST_F(HttpServerTest, CorsHeadersOnTheWire) {
     start();
     auto s = connect();
     send(s, "OPTIONS /rest/v1/todos HTTP/1.1\r\nHost: t\r\nOrigin: http://example.test\r\n"
@@ -305,7 +305,7 @@ TEST_F(ServerTest, CorsHeadersOnTheWire) {
     EXPECT_NE(get["Access-Control-Expose-Headers"].find("X-Total-Count"), std::string_view::npos);
 }
 
-TEST_F(ServerTest, StopBeforeRunReturnsImmediately) {
+TEST_F(HttpServerTest, StopBeforeRunReturnsImmediately) {
     Settings settings;
     settings.host = "127.0.0.1";
     settings.port = 0;
@@ -317,7 +317,7 @@ TEST_F(ServerTest, StopBeforeRunReturnsImmediately) {
     EXPECT_EQ(done.wait_for(5s), std::future_status::ready);
 }
 
-TEST_F(ServerTest, ListenFailsClearlyWhenPortIsTaken) {
+TEST_F(HttpServerTest, ListenFailsClearlyWhenPortIsTaken) {
     start();
     Settings settings;
     settings.host = "127.0.0.1";
@@ -333,7 +333,7 @@ TEST_F(ServerTest, ListenFailsClearlyWhenPortIsTaken) {
     }
 }
 
-TEST_F(ServerTest, OnThreadStartRunsOncePerThread) {
+TEST_F(HttpServerTest, OnThreadStartRunsOncePerThread) {
     Settings settings;
     settings.host = "127.0.0.1";
     settings.port = 0;
@@ -351,7 +351,7 @@ TEST_F(ServerTest, OnThreadStartRunsOncePerThread) {
     EXPECT_EQ(calls.load(), 3);
 }
 
-TEST_F(ServerTest, FailingThreadStartStopsAndRethrows) {
+TEST_F(HttpServerTest, FailingThreadStartStopsAndRethrows) {
     Settings settings;
     settings.host = "127.0.0.1";
     settings.port = 0;
