@@ -55,7 +55,13 @@ void RestService::start(boost::asio::io_context& io) {
 
 void RestService::stop() {
     if (!impl_) return;
-    if (impl_->listener) impl_->listener->stop();
+    // Drop our reference to the LISTEN state now, while the io_context still exists: its
+    // connection must be released before (or while) the event loop is torn down, never after
+    // (the app destroys the server before the services).
+    if (impl_->listener) {
+        impl_->listener->stop();
+        impl_->listener.reset();
+    }
     impl_->cache.stop();
 }
 
