@@ -70,13 +70,48 @@ cols AS (
   WHERE a.attnum > 0 AND NOT a.attisdropped
   GROUP BY a.attrelid
 ),
+-- Where each view column comes from: the parser records the source table and column of a
+-- plain column reference in the TargetEntry (resorigtbl/resorigcol), visible in the stored
+-- rule tree. Lets relationships of base tables carry over to views (PostgREST does the same).
+view_cols AS (
+  SELECT r.oid AS view_oid, m[1] AS resname, m[2]::oid AS src_oid, m[3]::int2 AS src_attnum
+  FROM rels r
+  JOIN pg_catalog.pg_rewrite rw ON rw.ev_class = r.oid AND rw.rulename = '_RETURN'
+  CROSS JOIN LATERAL pg_catalog.regexp_matches(rw.ev_action::text,
+    ':resname ((?:[^\s\\]|\\.)+) :ressortgroupref \d+ :resorigtbl (\d+) :resorigcol (\d+) :resjunk false',
+    'g') AS m
+  WHERE r.relkind IN ('v','m') AND m[2] <> '0'
+),
+view_sources AS (
+  SELECT vc.view_oid,
+         pg_catalog.json_agg(DISTINCT pg_catalog.jsonb_build_object(
+           'column', vc.resname, 'schema', sn.nspname, 'table', sc.relname, 'table_column', sa.attname)
+         ) AS sources
+  FROM view_cols vc
+  JOIN pg_catalog.pg_class sc ON sc.oid = vc.src_oid
+  JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace
+  JOIN pg_catalog.pg_attribute sa ON sa.attrelid = vc.src_oid AND sa.attnum = vc.src_attnum
+  GROUP BY vc.view_oid
+),
+-- Relations outside the exposed schemas that exposed views read from: their keys and foreign
+-- keys are needed to derive the views' relationships.
+hidden AS (
+  SELECT DISTINCT c.oid, n.nspname AS schema, c.relname AS name
+  FROM view_cols vc
+  JOIN pg_catalog.pg_class c ON c.oid = vc.src_oid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE NOT EXISTS (SELECT 1 FROM rels r WHERE r.oid = c.oid)
+),
+relevant AS (
+  SELECT oid, schema, name FROM rels UNION ALL SELECT oid, schema, name FROM hidden
+),
 keys AS (
   SELECT con.conrelid, con.contype, con.conname,
          (SELECT pg_catalog.json_agg(att.attname ORDER BY k.ord)
           FROM pg_catalog.unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
           JOIN pg_catalog.pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = k.attnum
          ) AS columns
-  FROM pg_catalog.pg_constraint con JOIN rels r ON r.oid = con.conrelid
+  FROM pg_catalog.pg_constraint con JOIN relevant r ON r.oid = con.conrelid
   WHERE con.contype IN ('p','u')
 ),
 tables AS (
@@ -87,9 +122,19 @@ tables AS (
            'columns', COALESCE(c.columns, '[]'::json),
            'primary_key', (SELECT k.columns FROM keys k WHERE k.conrelid = r.oid AND k.contype = 'p'),
            'unique_keys', (SELECT pg_catalog.json_agg(k.columns ORDER BY k.conname) FROM keys k
-                           WHERE k.conrelid = r.oid AND k.contype = 'u')
+                           WHERE k.conrelid = r.oid AND k.contype = 'u'),
+           'sources', (SELECT vs.sources FROM view_sources vs WHERE vs.view_oid = r.oid)
          ) ORDER BY r.schema, r.name) AS doc
   FROM rels r LEFT JOIN cols c ON c.attrelid = r.oid
+),
+hidden_tables AS (
+  SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+           'schema', h.schema, 'name', h.name,
+           'primary_key', (SELECT k.columns FROM keys k WHERE k.conrelid = h.oid AND k.contype = 'p'),
+           'unique_keys', (SELECT pg_catalog.json_agg(k.columns ORDER BY k.conname) FROM keys k
+                           WHERE k.conrelid = h.oid AND k.contype = 'u')
+         ) ORDER BY h.schema, h.name) AS doc
+  FROM hidden h
 ),
 fks AS (
   SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
@@ -106,8 +151,8 @@ fks AS (
                              ON att.attrelid = con.confrelid AND att.attnum = k.attnum)
          ) ORDER BY src.schema, src.name, con.conname) AS doc
   FROM pg_catalog.pg_constraint con
-  JOIN rels src ON src.oid = con.conrelid
-  JOIN rels dst ON dst.oid = con.confrelid
+  JOIN relevant src ON src.oid = con.conrelid
+  JOIN relevant dst ON dst.oid = con.confrelid
   WHERE con.contype = 'f' AND con.conparentid = 0
 ),
 funcs AS (
@@ -153,6 +198,7 @@ funcs AS (
 SELECT pg_catalog.json_build_object(
   'tables', COALESCE((SELECT doc FROM tables), '[]'::json),
   'foreign_keys', COALESCE((SELECT doc FROM fks), '[]'::json),
+  'hidden_tables', COALESCE((SELECT doc FROM hidden_tables), '[]'::json),
   'functions', COALESCE((SELECT doc FROM funcs), '[]'::json)
 )::text AS snapshot
 )SQL";

@@ -44,6 +44,19 @@ struct Column {
 
 enum class RelKind { kTable, kView, kMaterializedView, kForeignTable, kPartitionedTable };
 
+// A view column that is a plain reference to a column of another relation.
+struct ColumnSource {
+    std::string column;  // the view's column
+    QualifiedName table;
+    std::string table_column;
+};
+
+// Keys of a relation (also for base tables outside the exposed schemas that views read).
+struct KeySet {
+    std::vector<std::string> primary_key;
+    std::vector<std::vector<std::string>> unique_keys;
+};
+
 struct Table {
     std::string schema;
     std::string name;
@@ -51,6 +64,7 @@ struct Table {
     std::vector<Column> columns;                       // by position
     std::vector<std::string> primary_key;              // empty when none
     std::vector<std::vector<std::string>> unique_keys;  // UNIQUE constraints (not the PK)
+    std::vector<ColumnSource> sources;  // views: unambiguous column lineage
     bool insertable = true;
     bool updatable = true;
     bool deletable = true;
@@ -129,8 +143,11 @@ struct Relationship {
 class SchemaSnapshot {
 public:
     SchemaSnapshot() = default;
+    // `hidden_keys`: keys of relations outside the exposed schemas that exposed views read,
+    // so relationships of those relations carry over to the views.
     SchemaSnapshot(std::vector<std::string> schemas, std::vector<Table> tables,
-                   std::vector<ForeignKey> foreign_keys, std::vector<Function> functions);
+                   std::vector<ForeignKey> foreign_keys, std::vector<Function> functions,
+                   std::map<QualifiedName, KeySet> hidden_keys = {});
 
     [[nodiscard]] const std::vector<std::string>& schemas() const { return schemas_; }
     [[nodiscard]] bool exposes(std::string_view schema) const;
@@ -149,7 +166,9 @@ public:
 
 private:
     void index();
+    void infer_view_keys();
     void derive_relationships();
+    [[nodiscard]] const KeySet* keys_of(const QualifiedName& name) const;
 
     std::vector<std::string> schemas_;
     std::vector<Table> tables_;
@@ -158,6 +177,7 @@ private:
     std::map<QualifiedName, std::size_t> table_index_;
     std::map<QualifiedName, std::vector<std::size_t>> function_index_;
     std::map<QualifiedName, std::vector<Relationship>> relationships_;
+    std::map<QualifiedName, KeySet> keys_;  // exposed tables and hidden base tables
 };
 
 using SnapshotPtr = std::shared_ptr<const SchemaSnapshot>;

@@ -59,6 +59,50 @@ Column column_from(const Json& j) {
     return c;
 }
 
+// Rule-tree text escapes special characters with a backslash ("my\ col").
+std::string unescape_node_token(const std::string& s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\\' && i + 1 < s.size()) ++i;
+        out += s[i];
+    }
+    return out;
+}
+
+// Keeps lineage only for real view columns with exactly one source (a name can also match a
+// target entry of an inner subquery; conflicting sources are dropped).
+std::vector<ColumnSource> sources_from(const Table& t, const Json& arr) {
+    std::vector<ColumnSource> all;
+    for (const auto& s : arr) {
+        ColumnSource cs{.column = unescape_node_token(str(s, "column")),
+                        .table = {str(s, "schema"), str(s, "table")},
+                        .table_column = str(s, "table_column")};
+        if (t.column(cs.column) != nullptr) all.push_back(std::move(cs));
+    }
+    std::vector<ColumnSource> out;
+    for (const auto& cs : all) {
+        int n = 0;
+        for (const auto& other : all) n += other.column == cs.column ? 1 : 0;
+        if (n == 1) out.push_back(cs);
+    }
+    return out;
+}
+
+KeySet keys_from(const Json& j) {
+    KeySet k;
+    k.primary_key = strings(j, "primary_key");
+    if (auto it = j.find("unique_keys"); it != j.end() && it->is_array()) {
+        for (const auto& key : *it) {
+            std::vector<std::string> cols;
+            for (const auto& c : key) {
+                if (c.is_string()) cols.push_back(c.get<std::string>());
+            }
+            k.unique_keys.push_back(std::move(cols));
+        }
+    }
+    return k;
+}
+
 Table table_from(const Json& j) {
     Table t;
     t.schema = str(j, "schema");
@@ -72,6 +116,7 @@ Table table_from(const Json& j) {
         for (const auto& c : *it) t.columns.push_back(column_from(c));
     }
     t.primary_key = strings(j, "primary_key");
+    if (auto it = j.find("sources"); it != j.end() && it->is_array()) t.sources = sources_from(t, *it);
     if (auto it = j.find("unique_keys"); it != j.end() && it->is_array()) {
         for (const auto& key : *it) {
             std::vector<std::string> cols;
@@ -172,7 +217,12 @@ Result<SchemaSnapshot> snapshot_from_json(const Json& doc, const std::vector<std
         if (auto it = doc.find("functions"); it != doc.end() && it->is_array()) {
             for (const auto& f : *it) functions.push_back(function_from(f));
         }
-        SchemaSnapshot snap(schemas, std::move(tables), std::move(fks), std::move(functions));
+        std::map<QualifiedName, KeySet> hidden;
+        if (auto it = doc.find("hidden_tables"); it != doc.end() && it->is_array()) {
+            for (const auto& h : *it) hidden[{str(h, "schema"), str(h, "name")}] = keys_from(h);
+        }
+        SchemaSnapshot snap(schemas, std::move(tables), std::move(fks), std::move(functions),
+                            std::move(hidden));
         return snap;
     } catch (const std::exception& e) {
         return Error::internal_error(std::string("schema cache: malformed catalog document: ") +

@@ -74,6 +74,27 @@ TEST(SchemaSnapshot, Relationships) {
     EXPECT_NE(find_rel(s, "categories", "categories", Cardinality::kOneToMany), nullptr);
 }
 
+TEST(SchemaSnapshot, ViewsInheritRelationshipsAndKeys) {
+    const auto& s = test::fixture_snapshot();
+    const Table* novels = s.find_table("public", "novels");
+    ASSERT_NE(novels, nullptr);
+    EXPECT_EQ(novels->primary_key, std::vector<std::string>{"id"});  // from books.id
+    ASSERT_EQ(novels->sources.size(), 4u);
+    const auto* m2o = find_rel(s, "novels", "authors", Cardinality::kManyToOne);
+    ASSERT_NE(m2o, nullptr);
+    EXPECT_EQ(m2o->constraint, "books_author_id_fkey");
+    EXPECT_EQ(m2o->columns.front(), (std::pair<std::string, std::string>{"author_id", "id"}));
+    EXPECT_NE(find_rel(s, "authors", "novels", Cardinality::kOneToMany), nullptr);
+    EXPECT_NE(find_rel(s, "novels", "book_tags", Cardinality::kOneToMany), nullptr);
+    EXPECT_NE(find_rel(s, "novels", "tags", Cardinality::kManyToMany), nullptr);
+    // "name" is books.title renamed: lineage follows the rename
+    bool renamed = false;
+    for (const auto& src : novels->sources) {
+        renamed = renamed || (src.column == "name" && src.table_column == "title");
+    }
+    EXPECT_TRUE(renamed);
+}
+
 TEST(SchemaSnapshot, Functions) {
     const auto& s = test::fixture_snapshot();
     auto add = s.find_functions("public", "add");

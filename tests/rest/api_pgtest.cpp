@@ -142,6 +142,15 @@ TEST_F(ApiPg, EmbeddingAllRelationshipKinds) {
     EXPECT_EQ(body_json(self), Json::parse(
         R"([{"name":"fiction","parent":null,"children":[{"id":2},{"id":3}]},{"name":"scifi","parent":{"name":"fiction"},"children":[]}])"));
 
+    // views embed through their base tables' foreign keys
+    auto view_m2o = call(get("/rest/v1/novels?select=name,authors!author_id(name)&id=eq.3"));
+    ASSERT_EQ(view_m2o.status, 200) << view_m2o.body;
+    EXPECT_EQ(body_json(view_m2o), Json::parse(R"([{"name":"Solaris","authors":{"name":"Stanisław Lem"}}])"));
+    auto view_o2m = call(get("/rest/v1/authors?select=id,novels(name)&id=eq.2"));
+    EXPECT_EQ(body_json(view_o2m), Json::parse(R"([{"id":2,"novels":[{"name":"Solaris"}]}])"));
+    auto view_m2m = call(get("/rest/v1/novels?select=id,tags(name)&id=eq.3"));
+    EXPECT_EQ(body_json(view_m2m), Json::parse(R"([{"id":3,"tags":[{"name":"translated"}]}])"));
+
     auto ambiguous = call(get("/rest/v1/books?select=*,authors(*)"));
     EXPECT_EQ(ambiguous.status, 300);
     EXPECT_EQ(body_json(ambiguous)["code"], "PGRST201");

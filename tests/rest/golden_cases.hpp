@@ -89,6 +89,8 @@ inline std::vector<RestCase> golden_cases() {
          .query = {{"select", "name,parent:parent_id(name),children:categories(name),kids:categories!parent_id(id)"}}},
         {.name = "embed_logic_in_embed", .resource = "authors",
          .query = {{"select", "name,books!author_id(title)"}, {"books.or", "(price.lt.8,price.is.null)"}}},
+        {.name = "embed_through_view", .resource = "novels",
+         .query = {{"select", "name,authors!author_id(name),tags(name)"}, {"order", "id"}}},
         {.name = "aggregates", .resource = "books",
          .query = {{"select", "author_id,total:price.sum(),count()"}}, .options = aggregates},
         {.name = "max_rows_cap", .resource = "books", .query = {{"select", "id"}, {"limit", "50"}},
