@@ -2,6 +2,8 @@
 // schema snapshot) -> one transaction that sets role, claims and request.* GUCs and runs the
 // statement -> response from the single result row. Singular or max-affected mutations run
 // in an explicit transaction so a failed check rolls back.
+#include <algorithm>
+
 #include <boost/asio/use_awaitable.hpp>
 
 #include "common/log.hpp"
@@ -73,6 +75,13 @@ db::TxContext tx_context(const Settings& s, const http::Request& r, const ApiReq
     if (s.legacy_claim_settings && r.auth.claims.is_object()) {
         // Old policies read current_setting('request.jwt.claim.sub') and friends.
         for (const auto& [k, v] : r.auth.claims.items()) {
+            // Only names PostgreSQL accepts in a GUC: a namespaced claim such as
+            // "https://example.com/roles" would otherwise fail every request.
+            if (k.empty() || k.size() > 48 || !std::all_of(k.begin(), k.end(), [](char c) {
+                    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+                })) {
+                continue;
+            }
             if (v.is_string()) set.emplace_back("request.jwt.claim." + k, v.get<std::string>());
             else if (v.is_number() || v.is_boolean()) set.emplace_back("request.jwt.claim." + k, v.dump());
         }

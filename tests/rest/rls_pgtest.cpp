@@ -101,6 +101,12 @@ TEST_F(RlsPg, RequestSettingsReachPostgres) {
     EXPECT_EQ(j["path"], "/rpc/whoami");
     EXPECT_EQ(j["agent"], "tests");
     EXPECT_EQ(j["legacy"], kAlice);
+    // namespaced custom claims (Hasura style) must not break the request
+    auto custom = as_user(req("GET", "/rest/v1/rpc/whoami"), kAlice);
+    custom.claims["https://example.com/claims"] = Json{{"x-role", "admin"}};
+    custom.claims["a b"] = "c";
+    auto with_custom = call(custom);
+    EXPECT_EQ(with_custom.status, 200) << with_custom.body;
     auto anon = body_json(call(req("GET", "/rest/v1/rpc/whoami")));
     EXPECT_EQ(anon["role"], "anon");
     EXPECT_EQ(anon["uid"], nullptr);
