@@ -265,6 +265,12 @@ TEST_F(ApiPg, UpdatesAndDeletes) {
     EXPECT_EQ(limited.status, 204);
     EXPECT_EQ(scalar("select string_agg(id::text, ',') from public.books where price = 0"), "5");
 
+    auto view_limited = call(with_header(as_service(send("PATCH", "/rest/v1/novels?order=id&limit=1&select=id",
+                                                          R"({"published":"1900-01-01"})")),
+                                         "Prefer", "return=representation"));
+    ASSERT_EQ(view_limited.status, 200) << view_limited.body;
+    EXPECT_EQ(body_json(view_limited), Json::parse(R"([{"id":1}])"));
+
     auto nothing = call(as_service(send("PATCH", "/rest/v1/books?id=eq.1", "{}")));
     EXPECT_EQ(nothing.status, 204);
 

@@ -110,11 +110,22 @@ std::string insert_cte(SqlBuilder& b, const Plan& plan, const ApiRequest& req) {
 std::string limited(SqlBuilder& b, const MutationSpec& m, const std::string& alias,
                     const std::string& where) {
     if (!m.limit && m.offset == 0) return where;
-    std::string sub = "SELECT " + alias + ".ctid FROM " + qualified(m.table->qualified()) + " AS " + alias;
+    // Views have no ctid: they use their (inferred) primary key instead.
+    std::string key;
+    if (m.table->is_view() && !m.table->primary_key.empty()) {
+        for (const auto& c : m.table->primary_key) {
+            key += key.empty() ? "" : ", ";
+            key += alias + "." + quote_ident(c);
+        }
+    } else {
+        key = alias + ".ctid";
+    }
+    std::string sub = "SELECT " + key + " FROM " + qualified(m.table->qualified()) + " AS " + alias;
     if (!where.empty()) sub += " WHERE " + where;
     sub += b.order_by(m.order);
     sub += b.limit_offset(m.limit, m.offset);
-    std::string cond = alias + ".ctid = ANY(ARRAY(" + sub + "))";
+    std::string cond = key.ends_with(".ctid") ? key + " = ANY(ARRAY(" + sub + "))"  // TID scan
+                                              : "(" + key + ") IN (" + sub + ")";
     return where.empty() ? cond : where + " AND " + cond;
 }
 
