@@ -151,6 +151,13 @@ TEST_F(HostilePg, DeepTreesAndHugeLists) {
     EXPECT_GE(nested.status, 400);
     EXPECT_LT(nested.status, 500);
 
+    std::string path = "meta";
+    for (int i = 0; i < 3000; ++i) path += "->a";
+    auto long_path = call(get_call("/rest/v1/books?select=" + encode(path)));
+    EXPECT_EQ(long_path.status, 400);
+    auto long_filter = call(get_call("/rest/v1/books?" + encode(path) + "=eq.1"));
+    EXPECT_EQ(long_filter.status, 400);
+
     std::string many_filters = "/rest/v1/books?select=id";
     for (int i = 0; i < 2000; ++i) many_filters += "&id=neq." + std::to_string(i + 100);
     auto filters = call(get_call(many_filters));

@@ -84,6 +84,9 @@ TEST(ParseSelect, Rejections) {
     deep += "id";
     for (int i = 0; i < 100; ++i) deep += ")";
     EXPECT_FALSE(parse_select(deep).ok());
+    std::string wide = "id";
+    for (int i = 0; i < 2000; ++i) wide += ",id";
+    EXPECT_FALSE(parse_select(wide).ok());
 }
 
 struct FilterCase {

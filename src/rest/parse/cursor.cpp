@@ -57,6 +57,9 @@ std::optional<std::string> Cursor::name(std::string_view stops) {
 
 bool Cursor::json_path(std::vector<JsonStep>& out, std::string_view stops) {
     while (starts_with("->")) {
+        // Each step becomes a nested operator in SQL; a hostile path thousands of steps long
+        // would exhaust PostgreSQL's stack (a 5xx) instead of being refused here.
+        if (out.size() >= kMaxJsonPath) return false;
         JsonStep step;
         if (consume("->>")) {
             step.as_text = true;

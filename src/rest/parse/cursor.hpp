@@ -14,6 +14,7 @@ namespace basalt::rest::detail {
 // Nesting limit for embeds and logic trees: deep enough for any real query, shallow enough
 // that hostile input cannot exhaust the stack (it gets a 400 instead).
 inline constexpr int kMaxDepth = 32;
+inline constexpr std::size_t kMaxJsonPath = 64;
 
 class Cursor {
 public:

@@ -79,6 +79,8 @@ private:
     }
 
     Result<SelectItem> one(int depth) {
+        // PostgreSQL allows 1664 target-list entries; refuse earlier with a 400.
+        if (++items_ > kMaxItems) return fail("too many items in select");
         SelectItem item;
         if (cur_.consume("...")) item.spread = true;
         if (!item.spread && cur_.consume("*")) {
@@ -157,8 +159,10 @@ private:
         return item;
     }
 
+    static constexpr int kMaxItems = 1000;
     Cursor cur_;
     std::string_view text_;
+    int items_ = 0;
 };
 
 }  // namespace
