@@ -8,8 +8,6 @@ import sys
 
 log_path, marker, out_sql, out_defs = sys.argv[1:5]
 text = open(log_path, encoding="utf-8", errors="replace").read()
-# Each logged statement: "LOG:  execute <name>: <sql>" possibly followed by "DETAIL:  parameters: ...".
-entry_re = re.compile(r"LOG:  (?:execute [^:]*|statement): (.*?)(?=\n\S.*?(?:LOG|DETAIL|ERROR|STATEMENT):|\Z)", re.S)
 lines = text.split("\n")
 entries = []
 i = 0

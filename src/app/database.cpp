@@ -35,12 +35,9 @@ Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
 
 void Database::stop() {
-    if (cluster_ && started_here_) {
-        (void)cluster_->stop();
-        started_here_ = false;
-    }
-    // The cluster object's own destructor must not stop a server another process runs.
-    if (cluster_ && !started_here_) cluster_.reset();
+    if (!cluster_) return;
+    if (started_here_) (void)cluster_->stop();
+    cluster_.reset();  // a cluster another process runs is left alone
 }
 
 }  // namespace basalt::app

@@ -2,6 +2,7 @@
 // gateway until SIGTERM/SIGINT, then shuts down in reverse: drain HTTP, close the pool, stop
 // PostgreSQL.
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "app/app.hpp"
@@ -60,7 +61,10 @@ int serve(Context& ctx) {
         run_startup_migrations(database.conninfo(), cfg.migrations);
 
         const std::size_t threads = io_threads(cfg.server);
-        db::Pool pool(cfg.database, database.conninfo(), threads);
+        // The pool's sockets are registered with the server's io_contexts, so it must be destroyed
+        // while they exist: the optional is reset after run(), before ~Server.
+        std::optional<db::Pool> pool_holder(std::in_place, cfg.database, database.conninfo(), threads);
+        db::Pool& pool = *pool_holder;
         http::Router router;
         http::Metrics metrics;
         register_pool_metrics(metrics, pool);
@@ -97,7 +101,7 @@ int serve(Context& ctx) {
         server.run();
         log::info("shutting down");
         services.stop();
-        pool.close();
+        pool_holder.reset();
         database.stop();
         return 0;
     } catch (const ErrorException& e) {

@@ -15,16 +15,13 @@ std::string public_url(const config::Config& c) {
 }  // namespace
 
 struct Services::Impl {
-    const config::Config& config;
-    db::Pool& pool;
-    std::string conninfo;
     std::unique_ptr<auth::AuthService> auth;
     std::unique_ptr<rest::RestService> rest;
     std::unique_ptr<messaging::OutboxSender> outbox;
 };
 
 Services::Services(const config::Config& config, db::Pool& pool, const std::string& conninfo)
-    : impl_(std::make_unique<Impl>(Impl{config, pool, conninfo, nullptr, nullptr, nullptr})) {
+    : impl_(std::make_unique<Impl>(Impl{})) {
     impl_->auth = std::make_unique<auth::AuthService>(
         config.auth, pool, auth::ServiceOptions{.rate_limits = config.rate_limits, .external_url = public_url(config)});
     impl_->rest = std::make_unique<rest::RestService>(config.rest, pool, conninfo);

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/text_table.hpp"
 #include "common/json.hpp"
 #include "db/blocking_connection.hpp"
 
@@ -27,24 +28,6 @@ enum Col { kId, kCreated, kChannel, kKind, kStatus, kTo, kSubject, kText, kHtml,
 constexpr std::string_view kFilter =
     " WHERE ($1::text IS NULL OR lower(recipient) = lower($1))"
     " AND ($2::text IS NULL OR channel = $2) AND ($3::text IS NULL OR status = $3)";
-
-void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
-    std::vector<std::size_t> width;
-    for (const auto& row : rows)
-        for (std::size_t c = 0; c < row.size(); ++c) {
-            if (width.size() <= c) width.push_back(0);
-            width[c] = std::max(width[c], row[c].size());
-        }
-    for (const auto& row : rows) {
-        std::string line;
-        for (std::size_t c = 0; c < row.size(); ++c) {
-            line += row[c];
-            if (c + 1 < row.size()) line += std::string(width[c] - row[c].size() + 2, ' ');
-        }
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        out << line << "\n";
-    }
-}
 
 // One line of at most `max` characters (subjects and SMS texts in the list).
 std::string summary(std::string_view s, std::size_t max = 60) {

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/text_table.hpp"
 #include "migrate/engine.hpp"
 #include "migrate/startup.hpp"
 
@@ -15,26 +16,6 @@ namespace basalt::migrate {
 namespace {
 
 using Action = MigrateCommand::Action;
-
-// Left-aligned columns separated by two spaces; the last column is not padded.
-void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
-    std::vector<std::size_t> width;
-    for (const auto& row : rows) {
-        for (std::size_t c = 0; c < row.size(); ++c) {
-            if (width.size() <= c) width.push_back(0);
-            width[c] = std::max(width[c], row[c].size());
-        }
-    }
-    for (const auto& row : rows) {
-        std::string line;
-        for (std::size_t c = 0; c < row.size(); ++c) {
-            line += row[c];
-            if (c + 1 < row.size()) line += std::string(width[c] - row[c].size() + 2, ' ');
-        }
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        out << line << "\n";
-    }
-}
 
 void print_error(std::ostream& err, const Error& e) {
     err << "error: " << e.message << "\n";
