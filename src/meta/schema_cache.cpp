@@ -53,7 +53,9 @@ db::TxContext catalog_context() {
     // search_path '' makes format_type()/pg_get_expr() schema-qualify user objects, so the
     // type names and default expressions stay valid under any request's search_path.
     db::TxContext ctx;
-    ctx.settings = {{"search_path", ""}};
+    // jit off: the statement's cost estimate crosses jit_above_cost, and compiling it took
+    // ~400 ms of a ~460 ms reload while executing it takes a few.
+    ctx.settings = {{"search_path", ""}, {"jit", "off"}};
     ctx.read_only = true;
     return ctx;
 }
@@ -71,6 +73,22 @@ boost::asio::awaitable<void> SchemaCache::reload() {
     log_loaded(*next, started);
     snapshot_.store(std::move(next));
     generation_.fetch_add(1);
+}
+
+boost::asio::awaitable<bool> SchemaCache::await_pending_reload(std::chrono::milliseconds limit) {
+    if (!scheduled_.load() || stopped_.load()) co_return false;
+    // Polling keeps this off the reload's path entirely: misses are rare (a typo, or a table
+    // created a moment ago) and the wait ends within one tick of the swap.
+    constexpr auto kTick = std::chrono::milliseconds(5);
+    const std::uint64_t before = generation_.load();
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+    while (scheduled_.load() && generation_.load() == before && !stopped_.load() &&
+           std::chrono::steady_clock::now() < deadline) {
+        timer.expires_after(kTick);
+        co_await timer.async_wait(boost::asio::use_awaitable);
+    }
+    co_return generation_.load() != before;
 }
 
 void SchemaCache::start(boost::asio::any_io_executor executor) {

@@ -50,6 +50,11 @@ public:
     // LISTEN notifications and after the server's own DDL.
     void request_reload();
 
+    // When a reload is queued or running, waits (up to `limit`) until it has finished and
+    // returns true; false at once when none is pending. Lets a request that missed an object
+    // created a moment ago see it instead of a "not in the schema cache" error.
+    boost::asio::awaitable<bool> await_pending_reload(std::chrono::milliseconds limit);
+
     // Feeds one notification from the `pgrst` channel. PostgREST reloads the schema cache on
     // 'reload schema' and on an empty payload; 'reload config' is ignored here.
     void on_notification(std::string_view payload);

@@ -3,6 +3,8 @@
 // statement -> response from the single result row. Singular or max-affected mutations run
 // in an explicit transaction so a failed check rolls back.
 #include <algorithm>
+#include <chrono>
+#include <string_view>
 
 #include <boost/asio/use_awaitable.hpp>
 
@@ -15,6 +17,8 @@
 namespace basalt::rest::detail {
 
 namespace {
+
+constexpr std::chrono::milliseconds kPendingReloadWait{3000};
 
 struct Prepared {
     meta::SnapshotPtr snapshot;  // the plan points into it
@@ -166,6 +170,13 @@ boost::asio::awaitable<ResultRow> run(db::Pool& pool, Prepared& p) {
     co_return row;
 }
 
+// Errors that only say "the schema cache does not know this name".
+bool unknown_to_schema_cache(const Error& e) {
+    static constexpr std::string_view kCodes[] = {"PGRST200", "PGRST202", "PGRST204", "PGRST205",
+                                                  "42703"};
+    return std::find(std::begin(kCodes), std::end(kCodes), e.code) != std::end(kCodes);
+}
+
 http::Response options_response() {
     http::Response r = http::Response::empty(200);
     r.headers.set("Allow", "OPTIONS,GET,HEAD,POST,PUT,PATCH,DELETE");
@@ -179,6 +190,12 @@ boost::asio::awaitable<http::Response> handle_api(RestService::Impl& impl, http:
     meta::SnapshotPtr snapshot = impl.cache.current();
     if (!snapshot) co_return error_response(request, no_schema_cache_error());
     auto prepared = prepare(impl.settings, std::move(snapshot), request, rpc);
+    // DDL committed just before this request may not have reached the cache yet: when a reload
+    // is on its way, answer from the reloaded catalog rather than with a stale "not found".
+    if (!prepared && unknown_to_schema_cache(prepared.error())) {
+        const bool reloaded = co_await impl.cache.await_pending_reload(kPendingReloadWait);
+        if (reloaded) prepared = prepare(impl.settings, impl.cache.current(), request, rpc);
+    }
     if (!prepared) co_return error_response(request, prepared.error());
     Prepared& p = **prepared;
     if (p.req.action == Action::kOptions) co_return options_response();

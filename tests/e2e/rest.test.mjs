@@ -360,5 +360,17 @@ describe('rest (supabase-js)', () => {
     srv.psql('create table public.late (id int primary key, v text); grant all on public.late to anon; insert into public.late values (1, \'x\')');
     await waitFor(async () => (await anon().from('late').select()).status === 200, { what: 'reload after create table' });
     assert.deepEqual((await anon().from('late').select()).data, [{ id: 1, v: 'x' }]);
+
+    // Read your own DDL: a request right after the DDL commits waits for the reload that is
+    // on its way instead of answering "not in the schema cache".
+    for (let i = 0; i < 5; i++) {
+      srv.psql(`create table public.fresh_${i} (id int primary key); grant select on public.fresh_${i} to anon; insert into public.fresh_${i} values (${i})`);
+      const r = await anon().from(`fresh_${i}`).select('id');
+      assert.equal(r.status, 200, JSON.stringify(r.error));
+      assert.deepEqual(r.data, [{ id: i }]);
+      srv.psql(`alter table public.fresh_${i} add column note text default 'n'`);
+      const c = await anon().from(`fresh_${i}`).select('id, note');
+      assert.deepEqual(c.data, [{ id: i, note: 'n' }], JSON.stringify(c.error));
+    }
   });
 });
