@@ -91,7 +91,7 @@ python3 "$HERE/extract_sql.py" "$PGLOG" "$PAGE_OFFSET" "$WORK/page.sql" "$WORK/p
 
 run_wrk() {  # run_wrk <url> [wrk args...] > "rps p99_ms"; fails if any response was not 2xx/3xx
   local url=$1; shift
-  wrk -t2 -c$CONNS -d2s "$@" "$url" >/dev/null
+  wrk -t2 -c$CONNS -d${WARMUP:-2}s "$@" "$url" >/dev/null
   wrk -t2 -c$CONNS -d${DURATION}s --latency "$@" "$url" >"$WORK/wrk.out"
   if grep -q 'Non-2xx' "$WORK/wrk.out"; then
     echo "wrk got error responses from $url:" >&2; cat "$WORK/wrk.out" >&2; return 1
@@ -121,7 +121,8 @@ read -r one_tps one_pp99 < <(run_pgbench "$WORK/one.sql" "$WORK/one.defs")
 run_wrk "$PAGE" "${H[@]}" >"$WORK/r"; read -r page_rps page_p99 <"$WORK/r"
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
 read -r page_tps page_pp99 < <(run_pgbench "$WORK/page.sql" "$WORK/page.defs")
-export GQL_BODY_FILE
+# A longer warm-up for PostGraphile: V8 needs a few thousand requests to optimise its hot paths.
+export GQL_BODY_FILE WARMUP=5
 GQL_BODY_FILE=$WORK/one.json run_wrk "$GQL" "${GH[@]}" -s "$HERE/graphql.lua" >"$WORK/r"; read -r one_grps one_gp99 <"$WORK/r"
 GQL_BODY_FILE=$WORK/page.json run_wrk "$GQL" "${GH[@]}" -s "$HERE/graphql.lua" >"$WORK/r"; read -r page_grps page_gp99 <"$WORK/r"
 gql_rss_kb=$(rss_kb "$GQL_PID")
@@ -134,7 +135,7 @@ echo "== bench/rest: $CONNS connections, ${DURATION}s each; pgbench runs basalt'
 printf '%-22s %12s %16s %8s %13s %16s\n' "request" "basalt rps" "pgbench tps" "ratio" "basalt p99" "pgbench p99"
 row "GET one row by PK" "$one_rps" "$one_tps" "$one_p99" "$one_pp99"
 row "GET page of 25 rows" "$page_rps" "$page_tps" "$page_p99" "$page_pp99"
-echo "== reference: PostGraphile $GQL_VERSION ($GQL_WORKERS Node workers, GraphQL POST of the same rows and columns) =="
+echo "== reference: PostGraphile $GQL_VERSION (Node workers: $GQL_WORKERS; GraphQL POSTs of the same rows and columns) =="
 printf '%-22s %12s %16s %8s %13s %16s\n' "request" "basalt rps" "postgraphile rps" "ratio" "basalt p99" "postgraphile p99"
 row "one row by PK" "$one_rps" "$one_grps" "$one_p99" "$one_gp99"
 row "page of 25 rows" "$page_rps" "$page_grps" "$page_p99" "$page_gp99"
