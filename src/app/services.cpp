@@ -22,8 +22,12 @@ struct Services::Impl {
 
 Services::Services(const config::Config& config, db::Pool& pool, const std::string& conninfo)
     : impl_(std::make_unique<Impl>(Impl{})) {
-    impl_->auth = std::make_unique<auth::AuthService>(
-        config.auth, pool, auth::ServiceOptions{.rate_limits = config.rate_limits, .external_url = public_url(config)});
+    impl_->auth = std::make_unique<auth::AuthService>(config.auth, pool,
+                                                      auth::ServiceOptions{.rate_limits = config.rate_limits,
+                                                                           .external_url = public_url(config),
+                                                                           .smtp = config.smtp,
+                                                                           .sms = config.sms,
+                                                                           .conninfo = conninfo});
     impl_->rest = std::make_unique<rest::RestService>(config.rest, pool, conninfo);
     impl_->outbox = std::make_unique<messaging::OutboxSender>(config.smtp, config.sms, config.outbox, conninfo);
 }
@@ -44,8 +48,10 @@ void Services::on_thread_start(std::size_t, boost::asio::io_context&) {}
 void Services::start(boost::asio::io_context& io) {
     impl_->rest->start(io);
     impl_->outbox->start();
+    impl_->auth->start();
 }
 void Services::stop() {
+    impl_->auth->stop();
     impl_->outbox->stop();
     impl_->rest->stop();
 }

@@ -94,7 +94,7 @@ Awaitable<http::Response> AuthService::admin_create_user(Request& req) {
         user.id = crypto::random_uuid_v4();
     }
     if (email) user.email = get(normalize_email(*email));
-    if (phone) user.phone = get(normalize_phone(*phone));
+    if (phone) user.phone = get(phone_of(*phone));
     if (username) user.username = get(validate_username(*username));
     user.email_confirmed = email && get(opt_bool(body, "email_confirm")).value_or(false);
     user.phone_confirmed = phone && get(opt_bool(body, "phone_confirm")).value_or(false);
@@ -132,7 +132,7 @@ Awaitable<http::Response> AuthService::admin_update_user(Request& req) {
     const Json body = get(parse_body(req.body));
     UserChanges c;
     if (auto email = get(opt_string(body, "email")); email && !email->empty()) c.email = get(normalize_email(*email));
-    if (auto phone = get(opt_string(body, "phone")); phone && !phone->empty()) c.phone = get(normalize_phone(*phone));
+    if (auto phone = get(opt_string(body, "phone")); phone && !phone->empty()) c.phone = get(phone_of(*phone));
     if (auto username = get(opt_string(body, "username")); username) c.username = get(validate_username(*username));
     c.email_confirmed = get(opt_bool(body, "email_confirm"));
     c.phone_confirmed = get(opt_bool(body, "phone_confirm"));

@@ -15,9 +15,9 @@ Awaitable<http::Response> AuthService::settings(Request&) {
         external[provider] = false;
     Json body{{"external", external},
               {"disable_signup", settings_.disable_signup},
-              {"mailer_autoconfirm", settings_.email_autoconfirm},
-              {"phone_autoconfirm", settings_.phone_autoconfirm},
-              {"sms_provider", ""},
+              {"mailer_autoconfirm", email_autoconfirm_},
+              {"phone_autoconfirm", phone_autoconfirm_},
+              {"sms_provider", messaging::sms_configured(options_.sms) ? options_.sms.provider : ""},
               {"saml_enabled", false},
               {"mfa_enabled", false}};
     co_return http::Response::json(200, body);

@@ -64,7 +64,7 @@ Awaitable<http::Response> AuthService::password_grant(Request& req, const Json& 
         if (!settings_.phone_enabled)
             throw ErrorException(auth_error(400, "phone_provider_disabled", "Phone logins are disabled"));
         id.kind = IdentifierKind::kPhone;
-        auto v = normalize_phone(*phone);
+        auto v = phone_of(*phone);
         if (v) id.value = *v;
     } else {
         throw ErrorException(validation_failed("missing email or phone"));

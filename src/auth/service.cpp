@@ -2,6 +2,10 @@
 // caller identity, admin check, rate limits).
 #include "auth/service.hpp"
 
+#include <algorithm>
+#include <chrono>
+
+#include "auth/code_janitor.hpp"
 #include "auth/errors.hpp"
 #include "auth/signing_keys.hpp"
 #include "auth/validation.hpp"
@@ -29,11 +33,14 @@ std::unique_ptr<http::RateLimiter> per_minute(bool enabled, std::int64_t n) {
         http::RateLimiter::Options{.per_second = double(n) / 60.0, .burst = n});
 }
 
+std::string without_trailing_slash(std::string url) {
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+}
+
 std::string issuer_for(const Settings& s, const std::string& external_url) {
     if (external_url.empty()) return s.jwt_issuer;
-    std::string base = external_url;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    return base + "/auth/v1";
+    return without_trailing_slash(external_url) + "/auth/v1";
 }
 
 // Runs a handler, giving every response the API-version header and every failure the GoTrue
@@ -71,9 +78,26 @@ AuthService::AuthService(const Settings& settings, db::Pool& pool, ServiceOption
     sign_in_identifier_ = per_minute(on, settings_.rate_limit_sign_in_per_identifier);
     sign_up_ip_ = per_minute(on, settings_.rate_limit_sign_up_per_ip);
     refresh_ip_ = per_minute(on, settings_.rate_limit_token_refresh_per_ip);
+    send_ip_ = per_minute(on, settings_.rate_limit_send_per_ip);
+    verify_ip_ = per_minute(on, settings_.rate_limit_verify_per_ip);
+
+    email_autoconfirm_ = settings_.email_autoconfirm || !messaging::email_configured(options_.smtp);
+    phone_autoconfirm_ = settings_.phone_autoconfirm || !messaging::sms_configured(options_.sms);
+    code_key_ = code_key(keys_->secret());
+    const std::string base = without_trailing_slash(options_.external_url);
+    redirects_ = RedirectPolicy{.site_url = settings_.site_url.empty() ? (base.empty() ? "/" : base) : settings_.site_url,
+                                .allow = settings_.redirect_urls};
+    verify_url_ = base + "/auth/v1/verify";
+    janitor_ = std::make_unique<CodeJanitor>(CodeJanitor::Options{
+        .conninfo = options_.conninfo,
+        .interval = std::chrono::seconds(settings_.otp_cleanup_interval_seconds),
+        .keep_seconds = std::max(settings_.otp_email_send_interval_seconds, settings_.otp_sms_send_interval_seconds)});
 }
 
-AuthService::~AuthService() = default;
+AuthService::~AuthService() { stop(); }
+
+void AuthService::start() { janitor_->start(); }
+void AuthService::stop() { janitor_->stop(); }
 
 http::Handler AuthService::wrap(Member member) {
     return [this, member](http::Request& req) { return run_handler(this, member, req); };
@@ -85,6 +109,13 @@ void AuthService::register_routes(http::Router& router) {
     const http::RouteOptions open{.requires_apikey = false, .max_body_bytes = 1024};
     router.add("POST", "/auth/v1/signup", wrap(&AuthService::signup), keyed);
     router.add("POST", "/auth/v1/token", wrap(&AuthService::token), keyed);
+    router.add("POST", "/auth/v1/otp", wrap(&AuthService::otp), keyed);
+    router.add("POST", "/auth/v1/verify", wrap(&AuthService::verify), keyed);
+    // Opened from an email: a browser sends no apikey.
+    router.add("GET", "/auth/v1/verify", wrap(&AuthService::verify_link), open);
+    router.add("POST", "/auth/v1/resend", wrap(&AuthService::resend), keyed);
+    router.add("POST", "/auth/v1/recover", wrap(&AuthService::recover), keyed);
+    router.add("POST", "/auth/v1/invite", wrap(&AuthService::invite), keyed);
     router.add("GET", "/auth/v1/user", wrap(&AuthService::get_user), keyed);
     router.add("PUT", "/auth/v1/user", wrap(&AuthService::put_user), keyed);
     router.add("POST", "/auth/v1/logout", wrap(&AuthService::logout), keyed);
@@ -125,6 +156,10 @@ void AuthService::require_admin(Request& req) const {
     const http::AuthContext& ctx = caller(req);
     if (!ctx.has_token) throw ErrorException(no_authorization());
     if (ctx.role != "service_role" && ctx.role != "supabase_admin") throw ErrorException(not_admin());
+}
+
+Result<std::string> AuthService::phone_of(std::string_view text) const {
+    return normalize_phone(text, options_.sms.default_country_code);
 }
 
 void AuthService::limit(http::RateLimiter* limiter, const std::string& key) const {

@@ -12,8 +12,9 @@
 
 namespace basalt::auth {
 
-Awaitable<http::Response> AuthService::start_session(Request& req, const std::string& user_id,
-                                                     const std::string& amr_method, const std::string& audit_action) {
+Awaitable<AuthService::IssuedSession> AuthService::issue_session(Request& req, const std::string& user_id,
+                                                                 const std::string& amr_method,
+                                                                 const std::string& audit_action) {
     const std::string refresh = new_refresh_token();
     std::string agent(req.headers.get("user-agent").value_or(""));
     agent.resize(std::min<std::size_t>(agent.size(), 512));
@@ -25,22 +26,38 @@ Awaitable<http::Response> AuthService::start_session(Request& req, const std::st
                        .timebox_seconds = settings_.sessions_timebox_seconds,
                        .refresh_token_hash = hash_refresh_token(refresh)};
     CreatedSession created = co_await store_.create_session(std::move(session));
-    co_return session_response(req, created.claims, created.user, refresh);
+    co_return make_session(created.claims, created.user, refresh);
 }
 
-http::Response AuthService::session_response(const Request& req, const SessionClaims& claims, const Json& user,
-                                             const std::string& refresh_token) {
+AuthService::IssuedSession AuthService::make_session(const SessionClaims& claims, const Json& user,
+                                                     const std::string& refresh_token) {
     const std::int64_t now = jwt::unix_now();
     const std::int64_t expiry = settings_.jwt_expiry_seconds;
     const Json access_claims = build_claims(
         user, claims, {.issuer = issuer_, .audience = settings_.jwt_aud, .now = now, .expiry_seconds = expiry});
     std::string access = keys_->sign(access_claims);
-    http::Response res = http::Response::json(200, session_body(access, expiry, now + expiry, refresh_token, user));
-    res.headers.set("Cache-Control", "no-store");
+    IssuedSession out;
     if (settings_.cookies_enabled)
-        for (const auto& cookie : session_cookies(settings_, access, expiry, refresh_token, crypto::random_token(32)))
-            res.headers.add("Set-Cookie", cookie);
+        out.cookies = session_cookies(settings_, access, expiry, refresh_token, crypto::random_token(32));
+    out.body = session_body(std::move(access), expiry, now + expiry, refresh_token, user);
+    return out;
+}
+
+http::Response AuthService::session_json(const IssuedSession& issued) {
+    http::Response res = http::Response::json(200, issued.body);
+    res.headers.set("Cache-Control", "no-store");
+    for (const auto& cookie : issued.cookies) res.headers.add("Set-Cookie", cookie);
     return res;
+}
+
+Awaitable<http::Response> AuthService::start_session(Request& req, const std::string& user_id,
+                                                     const std::string& amr_method, const std::string& audit_action) {
+    co_return session_json(co_await issue_session(req, user_id, amr_method, audit_action));
+}
+
+http::Response AuthService::session_response(const Request&, const SessionClaims& claims, const Json& user,
+                                             const std::string& refresh_token) {
+    return session_json(make_session(claims, user, refresh_token));
 }
 
 }  // namespace basalt::auth

@@ -1,5 +1,6 @@
 // Auth options (config section "auth"): tokens and signing keys, sign-up and password policy,
-// sessions and refresh rotation, cookie mode with CSRF, and the auth-specific rate limits.
+// one-time codes and emailed links, sessions and refresh rotation, cookie mode with CSRF, and
+// the auth-specific rate limits.
 #pragma once
 
 #include <cstdint>
@@ -26,11 +27,27 @@ struct Settings {
     // Sign-up and identifiers.
     bool disable_signup = false;
     bool email_enabled = true;
-    bool email_autoconfirm = true;     // no confirmation mail needed (until SMTP is set up)
+    // Confirmation is only asked for when it can be delivered: without smtp.host (sms.provider
+    // none) sign-ups are confirmed at once whatever these say.
+    bool email_autoconfirm = false;
     bool phone_enabled = true;
-    bool phone_autoconfirm = true;
+    bool phone_autoconfirm = false;
     bool anonymous_enabled = false;
     bool username_enabled = true;      // Basalt extension: unique username usable to sign in
+
+    // Emailed links: GET /auth/v1/verify redirects to redirect_to when it is allowed (same
+    // origin as site_url, or matching redirect_urls), else to site_url.
+    std::string site_url;                    // empty = server.public_url
+    std::vector<std::string> redirect_urls;  // exact URLs or globs (* within a segment, ** any)
+
+    // One-time codes (email OTP and magic links, SMS OTP, confirmations, recovery).
+    std::int64_t otp_length = 6;
+    std::int64_t otp_email_lifetime_seconds = 3600;
+    std::int64_t otp_sms_lifetime_seconds = 300;
+    std::int64_t otp_max_attempts = 5;                 // wrong codes before a code is dead
+    std::int64_t otp_email_send_interval_seconds = 60;  // per recipient; 0 = no limit
+    std::int64_t otp_sms_send_interval_seconds = 60;
+    std::int64_t otp_cleanup_interval_seconds = 600;    // deleting expired codes
 
     // Passwords.
     std::int64_t password_min_length = 6;
@@ -59,6 +76,8 @@ struct Settings {
     std::int64_t rate_limit_sign_in_per_identifier = 10;
     std::int64_t rate_limit_sign_up_per_ip = 30;
     std::int64_t rate_limit_token_refresh_per_ip = 150;
+    std::int64_t rate_limit_send_per_ip = 30;    // /otp, /recover, /resend
+    std::int64_t rate_limit_verify_per_ip = 30;  // /verify
 
     template <typename V>
     static void visit(Settings& s, V&& v) {
@@ -73,11 +92,22 @@ struct Settings {
 
         v("disable_signup", s.disable_signup, {.help = "refuse new sign-ups (admin API still creates users)"});
         v("email.enabled", s.email_enabled, {.help = "allow email + password sign-up and sign-in"});
-        v("email.autoconfirm", s.email_autoconfirm, {.help = "treat new emails as confirmed (no confirmation mail)"});
+        v("email.autoconfirm", s.email_autoconfirm, {.help = "treat new emails as confirmed (no confirmation mail); always so without smtp.host"});
         v("phone.enabled", s.phone_enabled, {.help = "allow phone + password sign-up and sign-in"});
-        v("phone.autoconfirm", s.phone_autoconfirm, {.help = "treat new phone numbers as confirmed (no SMS)"});
+        v("phone.autoconfirm", s.phone_autoconfirm, {.help = "treat new phone numbers as confirmed (no SMS); always so with sms.provider none"});
         v("anonymous.enabled", s.anonymous_enabled, {.help = "allow anonymous sign-ins"});
         v("username.enabled", s.username_enabled, {.help = "allow a unique username per user and signing in with it"});
+
+        v("site_url", s.site_url, {.help = "where emailed links land by default; empty = server.public_url"});
+        v("redirect_urls", s.redirect_urls, {.help = "other allowed redirect_to targets: URLs or globs (* within a segment, ** anything)"});
+
+        v("otp.length", s.otp_length, {.min = 6, .max = 10, .help = "digits in a one-time code"});
+        v("otp.email_lifetime_seconds", s.otp_email_lifetime_seconds, {.min = 1, .max = 86400, .help = "how long emailed codes and links stay valid"});
+        v("otp.sms_lifetime_seconds", s.otp_sms_lifetime_seconds, {.min = 1, .max = 86400, .help = "how long SMS codes stay valid"});
+        v("otp.max_attempts", s.otp_max_attempts, {.min = 1, .max = 100, .help = "wrong guesses before a code (and its link) stops working"});
+        v("otp.email_send_interval_seconds", s.otp_email_send_interval_seconds, {.min = 0, .max = 86400, .help = "minimum time between two emails with a code to one address; 0 = no limit"});
+        v("otp.sms_send_interval_seconds", s.otp_sms_send_interval_seconds, {.min = 0, .max = 86400, .help = "minimum time between two SMS with a code to one number; 0 = no limit"});
+        v("otp.cleanup_interval_seconds", s.otp_cleanup_interval_seconds, {.min = 1, .max = 86400, .help = "how often expired codes are deleted"});
 
         v("password.min_length", s.password_min_length, {.min = 1, .max = 72, .help = "minimum password length"});
         v("password.required_characters", s.password_required_characters, {.help = "classes every password needs: lower, upper, digit, symbol"});
@@ -101,6 +131,8 @@ struct Settings {
         v("rate_limit.sign_in_per_identifier", s.rate_limit_sign_in_per_identifier, {.min = 1, .max = 1000000000, .help = "password sign-ins per minute per email/phone/username"});
         v("rate_limit.sign_up_per_ip", s.rate_limit_sign_up_per_ip, {.min = 1, .max = 1000000000, .help = "sign-ups per minute per client IP"});
         v("rate_limit.token_refresh_per_ip", s.rate_limit_token_refresh_per_ip, {.min = 1, .max = 1000000000, .help = "refresh-token grants per minute per client IP"});
+        v("rate_limit.send_per_ip", s.rate_limit_send_per_ip, {.min = 1, .max = 1000000000, .help = "code/link requests (otp, recover, resend) per minute per client IP"});
+        v("rate_limit.verify_per_ip", s.rate_limit_verify_per_ip, {.min = 1, .max = 1000000000, .help = "code/link verifications per minute per client IP"});
     }
 };
 

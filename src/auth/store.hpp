@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -77,7 +78,6 @@ struct UserChanges {
     std::optional<Json> user_metadata;   // merged; null values delete keys (GoTrue)
     std::optional<Json> app_metadata;    // merged likewise
     std::optional<bool> email_confirmed, phone_confirmed;
-    std::optional<std::string> new_email, new_phone;  // pending changes (confirmation needed)
     std::optional<std::string> role;
     std::optional<std::int64_t> ban_seconds;  // 0 = unban
     bool make_permanent = false;              // anonymous user gained an email/phone
@@ -85,6 +85,34 @@ struct UserChanges {
     std::optional<std::string> ip;
     std::string audit_action = "user_modified";
     std::string actor_id;
+};
+
+// A code to store (store_codes.cpp); see auth/one_time_code.hpp for the values.
+struct NewCode {
+    std::string user_id;
+    std::string purpose;    // purpose_name(...)
+    std::string channel;    // "email" | "sms"
+    std::string recipient;  // lower-case email or phone digits
+    std::string code_salt, code_hash, link_hash;
+    std::int64_t lifetime_seconds = 3600;
+    std::int64_t send_interval_seconds = 60;  // per recipient and channel; 0 = no limit
+    std::string pending_change;  // the new address for email_change / phone_change
+};
+
+// A live code row, locked for the verifying transaction, with what the verification needs to
+// know about its user.
+struct CodeRow {
+    std::int64_t id = 0;
+    std::string user_id, purpose, channel, recipient, code_salt, code_hash;
+    bool is_anonymous = false, banned = false, email_confirmed = false, phone_confirmed = false;
+};
+
+// A user by current or pending (email_change / phone_change) address.
+struct PendingChange {
+    std::string user_id;
+    std::string current;  // "" when the user has none
+    std::string pending;  // "" when no change is pending
+    bool confirmed = false;  // current address confirmed
 };
 
 struct UserPage {
@@ -129,6 +157,26 @@ public:
     Awaitable<Json> insert_user(NewUser user);
     // Returns the updated user, nullopt when it does not exist. Unique conflicts as above.
     Awaitable<std::optional<Json>> update_user(std::string user_id, UserChanges changes);
+    using Tx = db::Pool::Transaction;
+    // The same inside the caller's transaction.
+    Awaitable<std::optional<Json>> update_user(Tx& tx, std::string user_id, UserChanges changes);
+    Awaitable<std::unique_ptr<Tx>> begin();
+
+    // One-time codes (store_codes.cpp). put_code serialises on the recipient (advisory lock
+    // until the transaction ends) and, unless a code went to that recipient within the send
+    // interval, stores the code (replacing the user's previous one for the purpose) and stamps
+    // the user row (confirmation_sent_at, email_change, ...). Returns the seconds to wait when
+    // refused, nullopt when stored.
+    Awaitable<std::optional<std::int64_t>> put_code(Tx& tx, NewCode code);
+    // Live codes (unexpired, attempts left) for the purposes sent to `recipient`, or to the
+    // user whose current address it is; locked FOR UPDATE.
+    Awaitable<std::vector<CodeRow>> lock_codes(Tx& tx, std::string channel, std::string recipient,
+                                               std::vector<std::string> purposes, std::int64_t max_attempts);
+    Awaitable<std::optional<CodeRow>> lock_code_by_link(Tx& tx, std::string link_hash, std::vector<std::string> purposes,
+                                                        std::int64_t max_attempts);
+    Awaitable<void> spend_attempts(Tx& tx, const std::vector<std::int64_t>& ids);
+    Awaitable<void> delete_code(Tx& tx, std::int64_t id);
+    Awaitable<std::optional<PendingChange>> find_by_address(IdentifierKind kind, std::string address);
 
     enum class LogoutScope { kLocal, kGlobal, kOthers };
     Awaitable<void> logout(std::string user_id, std::string session_id, LogoutScope scope);

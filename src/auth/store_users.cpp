@@ -101,7 +101,16 @@ Awaitable<Json> Store::insert_user(NewUser n) {
     co_return user;
 }
 
+Awaitable<std::unique_ptr<Store::Tx>> Store::begin() { co_return co_await pool_.begin(); }
+
 Awaitable<std::optional<Json>> Store::update_user(std::string user_id, UserChanges c) {
+    auto tx = co_await pool_.begin();
+    auto updated = co_await update_user(*tx, std::move(user_id), std::move(c));
+    if (updated) co_await tx->commit();
+    co_return updated;
+}
+
+Awaitable<std::optional<Json>> Store::update_user(Tx& tx, std::string user_id, UserChanges c) {
     std::vector<std::string> sets;
     db::Params params{user_id};
     auto p = [&](std::optional<std::string> v) {
@@ -121,8 +130,6 @@ Awaitable<std::optional<Json>> Store::update_user(std::string user_id, UserChang
     if (c.phone_confirmed)
         sets.push_back(*c.phone_confirmed ? "phone_confirmed_at = coalesce(phone_confirmed_at, now())"
                                           : "phone_confirmed_at = NULL");
-    if (c.new_email) sets.push_back("email_change = " + p(*c.new_email) + "::text, email_change_sent_at = now()");
-    if (c.new_phone) sets.push_back("phone_change = " + p(*c.new_phone) + "::text, phone_change_sent_at = now()");
     if (c.role) sets.push_back("\"role\" = " + p(*c.role) + "::text");
     if (c.ban_seconds)
         sets.push_back(*c.ban_seconds > 0 ? "banned_until = now() + " + p(std::to_string(*c.ban_seconds)) +
@@ -134,10 +141,9 @@ Awaitable<std::optional<Json>> Store::update_user(std::string user_id, UserChang
     for (std::size_t i = 0; i < sets.size(); ++i) update += (i ? ", " : "") + sets[i];
     update += " WHERE id = $1::uuid RETURNING email_confirmed_at IS NOT NULL, phone_confirmed_at IS NOT NULL";
 
-    auto tx = co_await pool_.begin();
     db::Rows updated;
     try {
-        updated = co_await tx->query(update, std::move(params));
+        updated = co_await tx.query(update, std::move(params));
     } catch (const ErrorException& e) {
         if (e.error().code == "23505") rethrow_unique(e);
         throw;
@@ -158,21 +164,20 @@ Awaitable<std::optional<Json>> Store::update_user(std::string user_id, UserChang
         "'email_verified', false, 'phone_verified', $3::bool), 'phone', now(), now()) "
         "ON CONFLICT (provider_id, provider) DO UPDATE SET identity_data = auth.identities.identity_data || "
         "jsonb_build_object('phone', $2::text, 'phone_verified', $3::bool), updated_at = now()";
-    if (c.email) co_await tx->query(kEmailIdentity, sql_params(user_id, *c.email, b(email_confirmed)));
-    if (c.phone) co_await tx->query(kPhoneIdentity, sql_params(user_id, *c.phone, b(phone_confirmed)));
+    if (c.email) co_await tx.query(kEmailIdentity, sql_params(user_id, *c.email, b(email_confirmed)));
+    if (c.phone) co_await tx.query(kPhoneIdentity, sql_params(user_id, *c.phone, b(phone_confirmed)));
     if (c.keep_session) {
         if (c.keep_session->empty())
-            co_await tx->query("DELETE FROM auth.sessions WHERE user_id = $1::uuid", sql_params(user_id));
+            co_await tx.query("DELETE FROM auth.sessions WHERE user_id = $1::uuid", sql_params(user_id));
         else
-            co_await tx->query("DELETE FROM auth.sessions WHERE user_id = $1::uuid AND id <> $2::uuid",
+            co_await tx.query("DELETE FROM auth.sessions WHERE user_id = $1::uuid AND id <> $2::uuid",
                                sql_params(user_id, *c.keep_session));
     }
     static const std::string kAudit =
         sql::audit_insert("(SELECT 1) x", "$1::text", "''", "$2::text", "'{}'::json", "$3::text");
-    co_await tx->query(kAudit, sql_params(c.actor_id.empty() ? user_id : c.actor_id, c.audit_action, c.ip));
+    co_await tx.query(kAudit, sql_params(c.actor_id.empty() ? user_id : c.actor_id, c.audit_action, c.ip));
     static const std::string kSelect = "SELECT " + user_json_sql("u") + " FROM auth.users u WHERE u.id = $1::uuid";
-    db::Rows rows = co_await tx->query(kSelect, sql_params(user_id));
-    co_await tx->commit();
+    db::Rows rows = co_await tx.query(kSelect, sql_params(user_id));
     co_return parse_json_or_discarded(rows.get(0, 0));
 }
 

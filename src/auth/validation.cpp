@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "auth/errors.hpp"
+#include "messaging/phone.hpp"
 
 namespace basalt::auth {
 
@@ -35,17 +36,11 @@ Result<std::string> normalize_email(std::string_view raw) {
     return email;
 }
 
-Result<std::string> normalize_phone(std::string_view raw) {
-    std::string digits;
-    for (char c : trim(raw)) {
-        if (c >= '0' && c <= '9') digits.push_back(c);
-        else if (c == '+' && digits.empty()) continue;
-        else if (c == ' ' || c == '-' || c == '(' || c == ')' || c == '.') continue;
-        else return unprocessable("validation_failed", "Invalid phone number format (E.164 required)");
-    }
-    if (digits.size() < 7 || digits.size() > 15 || digits[0] == '0')
-        return unprocessable("validation_failed", "Invalid phone number format (E.164 required)");
-    return digits;
+Result<std::string> normalize_phone(std::string_view raw, std::string_view default_country_code) {
+    // One E.164 rule for the whole server (messaging's); GoTrue stores the digits without '+'.
+    auto e164 = messaging::normalise_phone(raw, default_country_code);
+    if (!e164) return auth_error(400, "validation_failed", e164.error().message);
+    return e164->substr(1);
 }
 
 Result<std::string> validate_username(std::string_view raw) {

@@ -14,7 +14,8 @@
 namespace basalt::auth {
 
 Result<std::string> normalize_email(std::string_view email);
-Result<std::string> normalize_phone(std::string_view phone);
+// E.164 digits without '+'; numbers written with a trunk 0 get default_country_code.
+Result<std::string> normalize_phone(std::string_view phone, std::string_view default_country_code = {});
 Result<std::string> validate_username(std::string_view username);
 
 // Go duration strings as the admin API's ban_duration uses them ("24h", "1h30m", "90s",

@@ -115,6 +115,23 @@ std::string percent_decode(std::string_view in, bool plus_as_space) {
     return out;
 }
 
+std::string percent_encode(std::string_view in) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(in.size());
+    for (unsigned char c : in) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+            c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+        }
+    }
+    return out;
+}
+
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view raw) {
     std::vector<std::pair<std::string, std::string>> out;
     while (!raw.empty()) {

@@ -79,6 +79,9 @@ struct Response {
 
 // Percent-decoding helpers shared by the router and query parsing.
 std::string percent_decode(std::string_view in, bool plus_as_space);
+// Encodes everything but RFC 3986 unreserved characters (A-Z a-z 0-9 - _ . ~), so the result is
+// safe in a path segment, a query value and a URL fragment alike.
+std::string percent_encode(std::string_view in);
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view raw_query);
 
 }  // namespace basalt::http

@@ -102,6 +102,11 @@ struct SmsSettings {
     }
 };
 
+// Whether messages of a channel leave the server (else they are captured in the development
+// mailbox). Auth asks this to decide whether a confirmation step can be required at all.
+inline bool email_configured(const SmtpSettings& s) { return !s.host.empty(); }
+inline bool sms_configured(const SmsSettings& s) { return !s.provider.empty() && s.provider != "none"; }
+
 struct OutboxSettings {
     std::int64_t max_attempts = 8;          // then the row is marked failed
     std::int64_t retry_base_ms = 2000;      // first retry delay; doubles per attempt (+-20% jitter)

@@ -87,21 +87,7 @@ std::optional<std::string> location(const ApiRequest& req, const Plan& plan, con
 
 }  // namespace
 
-std::string url_encode(std::string_view s) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-            c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
+std::string url_encode(std::string_view s) { return http::percent_encode(s); }
 
 Result<void> check_result(const ApiRequest& req, const Plan& plan, const ResultRow& row) {
     const bool singular_call = plan.kind == Plan::Kind::kCall && plan.call.function != nullptr &&

@@ -5,11 +5,9 @@
 // endpoints that enqueue for real have their own tests).
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { rmSync } from 'node:fs';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser } from 'mailparser';
 import { startServer, runCli, freePort, makeDataDir, waitFor } from './helpers/server.mjs';
+import { SmtpSink, HttpSink } from './helpers/sinks.mjs';
 
 // Dollar quoting keeps arbitrary text out of the SQL grammar.
 const lit = (s) => (s === null || s === undefined ? 'NULL' : `$m$${s}$m$`);
@@ -25,57 +23,6 @@ function enqueue(srv, { channel = 'email', kind = 'magic_link', to, subject = nu
 function outboxRow(srv, to) {
   const out = srv.psql(`SELECT row_to_json(o) FROM basalt.outbox o WHERE recipient = ${lit(to)}`).trim();
   return out ? JSON.parse(out) : null;
-}
-
-class SmtpSink {
-  constructor() {
-    this.messages = [];
-  }
-  async listen(port) {
-    this.server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData: (stream, session, callback) => {
-        simpleParser(stream)
-          .then((mail) => {
-            this.messages.push({ mail, envelope: session.envelope });
-            callback();
-          })
-          .catch(callback);
-      },
-    });
-    await new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', resolve);
-    });
-  }
-  close() {
-    return new Promise((resolve) => this.server.close(resolve));
-  }
-}
-
-class HttpSink {
-  constructor(reply) {
-    this.requests = [];
-    this.reply = reply;
-  }
-  async listen() {
-    this.server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (d) => (body += d));
-      req.on('end', () => {
-        this.requests.push({ method: req.method, url: req.url, headers: req.headers, body });
-        res.writeHead(this.reply.status, { 'content-type': 'application/json' });
-        res.end(this.reply.body);
-      });
-    });
-    await new Promise((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${this.server.address().port}`;
-  }
-  close() {
-    return new Promise((resolve) => this.server.close(resolve));
-  }
 }
 
 describe('messaging: delivery through SMTP and Arkesel', () => {

@@ -1,0 +1,96 @@
+// Sending a one-time code: a fresh code and link token, the message rendered from messaging's
+// templates, and ONE transaction holding the recipient's send-limit check, the code row and the
+// outbox row. A rollback sends nothing; a commit is delivered by the outbox sender later, so a
+// slow or failing provider never holds up the request.
+#include <chrono>
+
+#include "auth/errors.hpp"
+#include "auth/service.hpp"
+#include "common/log.hpp"
+#include "http/message.hpp"
+#include "messaging/outbox.hpp"
+#include "messaging/templates.hpp"
+
+namespace basalt::auth {
+
+namespace {
+
+messaging::MessageKind kind_for(CodePurpose purpose) {
+    using messaging::MessageKind;
+    switch (purpose) {
+        case CodePurpose::kConfirmation: return MessageKind::kConfirmation;
+        case CodePurpose::kMagicLink: return MessageKind::kMagicLink;
+        case CodePurpose::kSms: return MessageKind::kOtp;
+        case CodePurpose::kRecovery: return MessageKind::kRecovery;
+        case CodePurpose::kInvite: return MessageKind::kInvite;
+        case CodePurpose::kEmailChange: return MessageKind::kEmailChange;
+        case CodePurpose::kPhoneChange: return MessageKind::kPhoneChange;
+    }
+    return MessageKind::kOtp;
+}
+
+Error send_rate_limited(bool email, std::int64_t seconds) {
+    return auth_error(429, email ? "over_email_send_rate_limit" : "over_sms_send_rate_limit",
+                      "For security purposes, you can only request this after " + std::to_string(seconds) +
+                          " seconds.");
+}
+
+}  // namespace
+
+Awaitable<std::int64_t> AuthService::send_code(const CodeRequest& r) {
+    const bool email = r.channel == messaging::Channel::kEmail;
+    const std::string code = generate_code(std::size_t(settings_.otp_length));
+    const std::string link_token = new_link_token();
+    const std::string salt = new_code_salt();
+    const std::int64_t lifetime = email ? settings_.otp_email_lifetime_seconds : settings_.otp_sms_lifetime_seconds;
+    const std::string type(link_type(r.purpose));
+
+    const bool change = r.purpose == CodePurpose::kEmailChange;
+    messaging::TemplateData data{
+        .token = code,
+        .token_hash = link_token,
+        .confirmation_url = verify_url_ + "?token=" + link_token + "&type=" + type +
+                            "&redirect_to=" + http::percent_encode(r.redirect_to),
+        .site_url = redirects_.site_url,
+        .email = email && !change ? r.recipient : r.email,
+        .new_email = change ? r.recipient : "",
+        .redirect_to = r.redirect_to,
+        .phone = email ? "" : "+" + r.recipient,
+    };
+    const messaging::MessageKind kind = kind_for(r.purpose);
+    Result<messaging::Message> message = email ? messaging::compose_email(options_.smtp, kind, r.recipient, data)
+                                               : messaging::compose_sms(options_.sms, kind, "+" + r.recipient, data);
+    // Templates are validated at startup; an error here is the server's, not the client's.
+    if (!message) throw ErrorException(Error::internal_error("auth: composing a message: " + message.error().message));
+    message->user_id = r.user_id;
+    message->expires_at = std::chrono::system_clock::now() + std::chrono::seconds(lifetime);
+    if (auto ok = messaging::validate_message(*message); !ok)
+        throw ErrorException(validation_failed(email ? "Unable to send email to this address" : "Unable to send SMS to this number"));
+
+    NewCode row{.user_id = r.user_id,
+                .purpose = std::string(purpose_name(r.purpose)),
+                .channel = email ? "email" : "sms",
+                .recipient = r.recipient,
+                .code_salt = salt,
+                .code_hash = hash_code(code_key_, salt, code),
+                .link_hash = hash_link_token(link_token),
+                .lifetime_seconds = lifetime,
+                .send_interval_seconds = email ? settings_.otp_email_send_interval_seconds
+                                               : settings_.otp_sms_send_interval_seconds,
+                .pending_change = r.purpose == CodePurpose::kEmailChange || r.purpose == CodePurpose::kPhoneChange
+                                      ? r.recipient
+                                      : ""};
+    auto tx = co_await store_.begin();
+    const std::optional<std::int64_t> wait = co_await store_.put_code(*tx, std::move(row));
+    if (wait) throw ErrorException(send_rate_limited(email, *wait));  // the transaction rolls back
+    const std::int64_t outbox_id = co_await messaging::Outbox::enqueue(*tx, *message);
+    co_await tx->commit();
+    log::debug("auth: {} code for user {} queued as outbox message {}", type, r.user_id, outbox_id);
+    co_return outbox_id;
+}
+
+std::string AuthService::redirect_target(const Request& req) const {
+    return redirects_.pick(req.query_param("redirect_to"));
+}
+
+}  // namespace basalt::auth
