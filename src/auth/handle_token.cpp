@@ -118,8 +118,14 @@ Awaitable<http::Response> AuthService::refresh_grant(Request& req, const Json& b
                                .reuse_interval_seconds = settings_.refresh_token_reuse_interval_seconds};
     const std::string child = child_refresh_token(keys_->secret(), *token);
     const std::string child_hash = hash_refresh_token(child);
-    auto first = co_await store_.refresh_and_rotate(hash, plain, child_hash, policy.timebox_seconds,
-                                                    policy.inactivity_timeout_seconds);
+    const std::optional<std::string> ip = inet_or_null(req.client_ip);
+    Store::Rotation rotation{.token_hash = hash,
+                             .plain = plain,
+                             .child_hash = child_hash,
+                             .timebox_seconds = policy.timebox_seconds,
+                             .inactivity_seconds = policy.inactivity_timeout_seconds,
+                             .ip = ip};
+    auto first = co_await store_.refresh_and_rotate(std::move(rotation));
     if (!first) throw ErrorException(refresh_not_found());
     if (first->rotated) co_return session_response(req, first->lookup.claims, first->lookup.user, child);
 
@@ -149,8 +155,8 @@ Awaitable<http::Response> AuthService::refresh_grant(Request& req, const Json& b
             case RefreshAction::kRotate: {
                 // The statement's view and the rules disagreed at a boundary (a clock tick):
                 // rotate with compare-and-swap.
-                const bool rotated = co_await store_.rotate_refresh_token(found->token_id, found->user_id,
-                                                                          found->claims.session_id, hash, child_hash);
+                const bool rotated = co_await store_.rotate_refresh_token(
+                    found->token_id, found->user_id, found->claims.session_id, hash, child_hash, ip);
                 if (rotated) co_return session_response(req, found->claims, found->user, child);
                 break;  // lost the race: look again
             }

@@ -73,23 +73,23 @@ Awaitable<CreatedSession> Store::create_session(NewSession s) {
 }
 
 namespace {
-RefreshLookup parse_refresh_row(const db::Rows& rows) {
+RefreshLookup parse_refresh_row(const db::Rows& rows, int row = 0) {
     RefreshLookup r;
-    r.token_id = as_int(rows.get(0, 0));
-    r.row.revoked = as_bool(rows.get(0, 1));
-    r.row.updated_at = as_int(rows.get(0, 2));
-    r.claims.session_id = std::string(rows.get(0, 3));
-    r.user_id = std::string(rows.get(0, 4));
-    r.row.session.created_at = as_int(rows.get(0, 5));
-    r.row.session.not_after = opt_int(rows, 0, 6);
-    r.row.session.refreshed_at = opt_int(rows, 0, 7);
-    r.claims.aal = std::string(rows.get(0, 8));
-    r.claims.amr_method = std::string(rows.get(0, 9));
-    r.claims.amr_timestamp = as_int(rows.get(0, 10));
-    r.row.user_banned = as_bool(rows.get(0, 11));
-    r.row.user_deleted = as_bool(rows.get(0, 12));
-    r.user = as_json(rows.get(0, 13));
-    r.active_hash = rows.get_opt(0, 14);
+    r.token_id = as_int(rows.get(row, 0));
+    r.row.revoked = as_bool(rows.get(row, 1));
+    r.row.updated_at = as_int(rows.get(row, 2));
+    r.claims.session_id = std::string(rows.get(row, 3));
+    r.user_id = std::string(rows.get(row, 4));
+    r.row.session.created_at = as_int(rows.get(row, 5));
+    r.row.session.not_after = opt_int(rows, row, 6);
+    r.row.session.refreshed_at = opt_int(rows, row, 7);
+    r.claims.aal = std::string(rows.get(row, 8));
+    r.claims.amr_method = std::string(rows.get(row, 9));
+    r.claims.amr_timestamp = as_int(rows.get(row, 10));
+    r.row.user_banned = as_bool(rows.get(row, 11));
+    r.row.user_deleted = as_bool(rows.get(row, 12));
+    r.user = as_json(rows.get(row, 13));
+    r.active_hash = rows.get_opt(row, 14);
     return r;
 }
 }  // namespace
@@ -101,23 +101,36 @@ Awaitable<std::optional<RefreshLookup>> Store::find_refresh_token(std::string to
     co_return parse_refresh_row(rows);
 }
 
-Awaitable<std::optional<Store::RefreshAttempt>> Store::refresh_and_rotate(std::string token_hash, std::string plain,
-                                                                          std::string child_hash,
-                                                                          std::int64_t timebox_seconds,
-                                                                          std::int64_t inactivity_seconds) {
+Awaitable<std::vector<std::optional<Store::RefreshAttempt>>> Store::rotate_batch(const std::vector<Rotation>& batch) {
     static const std::string kSql = sql::refresh_and_rotate();
-    db::Rows rows = co_await pool_.query(
-        kSql, sql_params(std::move(token_hash), std::move(plain), std::move(child_hash), std::to_string(timebox_seconds),
-                         std::to_string(inactivity_seconds)));
-    if (rows.empty()) co_return std::nullopt;
-    co_return RefreshAttempt{parse_refresh_row(rows), as_int(rows.get(0, rows.columns() - 1)) == 1};
+    Json requests = Json::array();
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        const Rotation& r = batch[i];
+        requests.push_back({{"ord", i},
+                            {"hash", r.token_hash},
+                            {"plain", r.plain},
+                            {"child", r.child_hash},
+                            {"timebox", r.timebox_seconds},
+                            {"inactivity", r.inactivity_seconds},
+                            {"ip", r.ip ? Json(*r.ip) : Json()}});
+    }
+    // A presented token is client input and may be any bytes (a cookie): never throw on it.
+    db::Rows rows = co_await pool_.query(kSql, sql_params(requests.dump(-1, ' ', false, Json::error_handler_t::replace)));
+    std::vector<std::optional<RefreshAttempt>> out(batch.size());
+    const int ord = rows.column_index("ord");
+    for (int row = 0; row < rows.size(); ++row) {
+        const auto i = static_cast<std::size_t>(as_int(rows.get(row, ord)));
+        if (i < out.size()) out[i] = RefreshAttempt{parse_refresh_row(rows, row), as_bool(rows.get(row, rows.columns() - 1))};
+    }
+    co_return out;
 }
 
 Awaitable<bool> Store::rotate_refresh_token(std::int64_t token_id, std::string user_id, std::string session_id,
-                                            std::string parent_hash, std::string child_hash) {
+                                            std::string parent_hash, std::string child_hash,
+                                            std::optional<std::string> ip) {
     static const std::string kSql = sql::rotate_refresh_token();
     db::Rows rows = co_await pool_.query(kSql, sql_params(std::to_string(token_id), std::move(child_hash), std::move(user_id),
-                                                std::move(session_id), std::move(parent_hash)));
+                                                std::move(session_id), std::move(parent_hash), std::move(ip)));
     co_return !rows.empty() && as_int(rows.get(0, 0)) == 1;
 }
 

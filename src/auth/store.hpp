@@ -122,7 +122,8 @@ struct UserPage {
 
 class Store {
 public:
-    explicit Store(db::Pool& pool) : pool_(pool) {}
+    explicit Store(db::Pool& pool);
+    ~Store();
 
     Awaitable<std::optional<LoginRow>> find_for_login(IdentifierKind kind, std::string identifier);
     Awaitable<std::optional<LoginRow>> find_by_id(std::string user_id);
@@ -130,19 +131,25 @@ public:
 
     // Plain-text fallback finds tokens imported from Supabase (which stores them unhashed).
     Awaitable<std::optional<RefreshLookup>> find_refresh_token(std::string token_hash, std::string plain);
-    // One round trip for the common case: finds the token and, when it is live and its session
-    // and user are in good standing, rotates it to child_hash (rotated = true). Otherwise the
-    // row comes back unchanged for decide_refresh to judge.
+    // The common case in one statement: finds the token and, when it is live and its session
+    // and user are in good standing, rotates it to child_hash (rotated = true) and writes the
+    // token_refreshed audit row. Otherwise the row comes back unchanged for decide_refresh.
+    // Concurrent calls share one statement (store_refresh.cpp), so under load a rotation costs
+    // PostgreSQL a fraction of a transaction.
     struct RefreshAttempt {
         RefreshLookup lookup;
         bool rotated = false;
     };
-    Awaitable<std::optional<RefreshAttempt>> refresh_and_rotate(std::string token_hash, std::string plain,
-                                                                std::string child_hash, std::int64_t timebox_seconds,
-                                                                std::int64_t inactivity_seconds);
-    // Compare-and-swap: false when another request rotated the token first.
+    struct Rotation {
+        std::string token_hash, plain, child_hash;
+        std::int64_t timebox_seconds = 0, inactivity_seconds = 0;
+        std::optional<std::string> ip;  // for the audit row
+    };
+    Awaitable<std::optional<RefreshAttempt>> refresh_and_rotate(Rotation rotation);
+    // Compare-and-swap (with the audit row): false when another request rotated the token first.
     Awaitable<bool> rotate_refresh_token(std::int64_t token_id, std::string user_id, std::string session_id,
-                                         std::string parent_hash, std::string child_hash);
+                                         std::string parent_hash, std::string child_hash,
+                                         std::optional<std::string> ip);
     Awaitable<void> revoke_session(std::string session_id, std::string user_id, std::string reason);
 
     // The user, and whether session_id (if given) still exists and has not passed not_after.
@@ -186,7 +193,15 @@ public:
     Awaitable<bool> delete_user(std::string user_id, bool soft, std::string actor_id);
 
 private:
+    // Batching of refresh_and_rotate (store_refresh.cpp).
+    struct PendingRotation;
+    struct RotationQueue;
+    Awaitable<std::optional<RefreshAttempt>> lead_rotations(std::shared_ptr<PendingRotation> self);
+    // One statement for all of `batch`; result i belongs to batch[i] (nullopt: not found).
+    Awaitable<std::vector<std::optional<RefreshAttempt>>> rotate_batch(const std::vector<Rotation>& batch);
+
     db::Pool& pool_;
+    std::unique_ptr<RotationQueue> rotations_;
 };
 
 // SQL for the API's user object from alias `u`, identities read from auth.identities unless

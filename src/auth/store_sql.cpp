@@ -35,12 +35,13 @@ std::string user_json_sql(std::string_view a, std::string_view identities_expr) 
 namespace sql {
 
 std::string audit_insert(std::string_view from, std::string_view actor_id, std::string_view actor_username,
-                         std::string_view action, std::string_view traits, std::string_view ip) {
+                         std::string_view action, std::string_view traits, std::string_view ip,
+                         std::string_view log_type, std::string_view id) {
     return "INSERT INTO auth.audit_log_entries (instance_id, id, payload, created_at, ip_address) SELECT " +
-           std::string(kInstanceId) + ", gen_random_uuid(), json_build_object('actor_id', " + std::string(actor_id) +
-           ", 'actor_username', " + std::string(actor_username) + ", 'action', " + std::string(action) +
-           ", 'log_type', 'account', 'traits', " + std::string(traits) + "), now(), coalesce(" + std::string(ip) +
-           ", '') FROM " + std::string(from);
+           std::string(kInstanceId) + ", " + std::string(id) + ", json_build_object('actor_id', " +
+           std::string(actor_id) + ", 'actor_username', " + std::string(actor_username) + ", 'action', " +
+           std::string(action) + ", 'log_type', " + std::string(log_type) + ", 'traits', " + std::string(traits) +
+           "), now(), coalesce(" + std::string(ip) + ", '') FROM " + std::string(from);
 }
 
 std::string create_session() {
@@ -86,37 +87,56 @@ std::string refresh_columns() {
     return out;
 }
 
-constexpr std::string_view kRefreshFrom =
-    "FROM auth.refresh_tokens rt JOIN auth.sessions s ON s.id = rt.session_id "
+// The token row `rt` joined to what the refresh grant needs to know about it.
+constexpr std::string_view kRefreshJoins =
+    "JOIN auth.sessions s ON s.id = rt.session_id "
     "JOIN auth.users u ON u.id = s.user_id "
     "LEFT JOIN LATERAL (SELECT m.authentication_method, m.created_at FROM auth.mfa_amr_claims m "
-    "WHERE m.session_id = s.id ORDER BY m.created_at LIMIT 1) a ON true "
-    "WHERE rt.\"token\" IN ($1::text, $2::text) ";
+    "WHERE m.session_id = s.id ORDER BY m.created_at LIMIT 1) a ON true";
 }  // namespace
 
 std::string find_refresh_token() {
-    return "SELECT " + refresh_columns() + " " + std::string(kRefreshFrom) + "LIMIT 1";
+    return "SELECT " + refresh_columns() + " FROM auth.refresh_tokens rt " + std::string(kRefreshJoins) +
+           " WHERE rt.\"token\" IN ($1::text, $2::text) LIMIT 1";
 }
 
 std::string refresh_and_rotate() {
-    // The common case in one round trip: lock the token row, and rotate only when the token
-    // is live, the session within its limits and the user neither banned nor deleted (the
-    // same rules as decide_refresh, which judges every other outcome from the returned row).
-    return "WITH cur AS (SELECT " + refresh_columns() + ", rt.\"token\" AS token_hash, s.id AS sid, s.user_id AS uid, "
+    // Many rotations in one statement (Store batches concurrent refreshes: one transaction, one
+    // WAL flush and one executor start-up for all of them). Each request is one element of $1,
+    // a JSON array of {ord, hash, plain, child, timebox, inactivity, ip}; JSON rather than
+    // arrays so the planner estimates the same row count with or without the values and
+    // settles on one generic plan. Per request: find the token, and rotate it only when it is
+    // live, its session within its limits and its user neither banned nor deleted (the rules
+    // of decide_refresh, which judges every other outcome from the returned row). No FOR
+    // UPDATE: `old` updates a row only while it is still unrevoked (re-checked after any
+    // concurrent rotation commits), so of two racing requests exactly one rotates and the
+    // other comes back unrotated for refresh_grant to look again. Each rotation writes GoTrue's
+    // token_refreshed audit row in the same transaction (one row: GoTrue's second one,
+    // token_revoked, says nothing more), with a time-ordered id so the primary key grows at
+    // its right edge. Returns find_refresh_token's columns, then ord, helper columns, and last
+    // whether the row was rotated; requests whose token was not found have no row.
+    return "WITH req AS (SELECT * FROM json_to_recordset($1::json) AS r(ord int, hash text, plain text, child text, "
+           "timebox bigint, inactivity bigint, ip text)), "
+           "cur AS (SELECT " + refresh_columns() + ", req.ord, req.child, req.ip, rt.\"token\" AS token_hash, "
+           "s.id AS sid, s.user_id AS uid, coalesce(u.email, u.phone, '') AS actor, "
            "(rt.revoked IS NOT TRUE AND (s.not_after IS NULL OR s.not_after > now()) "
-           "AND ($4::bigint = 0 OR s.created_at + $4::bigint * interval '1 second' > now()) "
-           "AND ($5::bigint = 0 OR coalesce(s.refreshed_at AT TIME ZONE 'UTC', s.created_at) "
-           "+ $5::bigint * interval '1 second' > now()) "
-           "AND coalesce(u.banned_until <= now(), true) AND u.deleted_at IS NULL) AS can_rotate " +
-           std::string(kRefreshFrom) + "LIMIT 1 FOR UPDATE OF rt), "
+           "AND (req.timebox = 0 OR s.created_at + req.timebox * interval '1 second' > now()) "
+           "AND (req.inactivity = 0 OR coalesce(s.refreshed_at AT TIME ZONE 'UTC', s.created_at) "
+           "+ req.inactivity * interval '1 second' > now()) "
+           "AND coalesce(u.banned_until <= now(), true) AND u.deleted_at IS NULL) AS can_rotate "
+           "FROM req JOIN LATERAL (SELECT * FROM auth.refresh_tokens t WHERE t.\"token\" IN (req.hash, req.plain) "
+           "LIMIT 1) rt ON true " + std::string(kRefreshJoins) + "), "
            "old AS (UPDATE auth.refresh_tokens t SET revoked = true, updated_at = now() FROM cur "
-           "WHERE t.id = cur.c0 AND cur.can_rotate AND t.revoked IS NOT TRUE RETURNING t.id), "
+           "WHERE t.id = cur.c0 AND cur.can_rotate AND t.revoked IS NOT TRUE "
+           "RETURNING t.id, cur.child, cur.uid, cur.sid, cur.token_hash, cur.actor, cur.ip), "
            "ins AS (INSERT INTO auth.refresh_tokens (instance_id, \"token\", user_id, session_id, revoked, parent, "
            "created_at, updated_at) SELECT " + std::string(kInstanceId) +
-           ", $3::text, cur.uid::text, cur.sid, false, cur.token_hash, now(), now() FROM cur, old RETURNING id), "
-           "upd AS (UPDATE auth.sessions SET refreshed_at = (now() AT TIME ZONE 'UTC'), updated_at = now() "
-           "WHERE id = (SELECT sid FROM cur) AND EXISTS (SELECT 1 FROM ins)) "
-           "SELECT cur.*, (SELECT count(*) FROM ins) FROM cur";
+           ", old.child, old.uid::text, old.sid, false, old.token_hash, now(), now() FROM old), "
+           "upd AS (UPDATE auth.sessions s SET refreshed_at = (now() AT TIME ZONE 'UTC'), updated_at = now() "
+           "FROM old WHERE s.id = old.sid), "
+           "l AS (" + audit_insert("old", "old.uid", "old.actor", "'token_refreshed'", "'{}'::json", "old.ip",
+                                   "'token'", kTimeOrderedId) + ") "
+           "SELECT cur.*, cur.c0 IN (SELECT id FROM old) FROM cur";
 }
 
 std::string rotate_refresh_token() {
@@ -126,7 +146,10 @@ std::string rotate_refresh_token() {
            "created_at, updated_at) SELECT " + std::string(kInstanceId) +
            ", $2::text, $3::text, $4::uuid, false, $5::text, now(), now() FROM old RETURNING id), "
            "s AS (UPDATE auth.sessions SET refreshed_at = (now() AT TIME ZONE 'UTC'), updated_at = now() "
-           "WHERE id = $4::uuid AND EXISTS (SELECT 1 FROM ins)) "
+           "WHERE id = $4::uuid AND EXISTS (SELECT 1 FROM ins)), "
+           "l AS (" + audit_insert("ins, auth.users u", "$3::text", "coalesce(u.email, u.phone, '')",
+                                   "'token_refreshed'", "'{}'::json", "$6::text", "'token'", kTimeOrderedId) +
+           " WHERE u.id = $3::text::uuid) "
            "SELECT count(*) FROM ins";
 }
 

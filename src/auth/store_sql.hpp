@@ -35,10 +35,11 @@ inline constexpr std::string_view kLoginSelect =
 std::string create_session();
 // $1 token hash, $2 plain token -> see Store::find_refresh_token for the column order
 std::string find_refresh_token();
-// $1 token hash, $2 plain token, $3 successor hash, $4 timebox s, $5 inactivity s ->
-// find_refresh_token's columns, then helper columns, and last the number rotated (0/1)
+// $1 JSON array of {ord, hash, plain, child, timebox, inactivity, ip} -> per found token:
+// find_refresh_token's columns, then ord and helper columns, and last whether it was rotated
 std::string refresh_and_rotate();
-// $1 token id, $2 child hash, $3 user id, $4 session id, $5 parent hash -> rows rotated (0/1)
+// $1 token id, $2 child hash, $3 user id, $4 session id, $5 parent hash, $6 client ip or NULL ->
+// rows rotated (0/1)
 std::string rotate_refresh_token();
 // $1 session id, $2 user id, $3 reason
 std::string revoke_session();
@@ -47,8 +48,16 @@ std::string get_user_with_session();
 // $1 user id, $2 session id; condition selects the sessions to delete
 std::string logout(std::string_view condition);
 
+// A UUID whose first 48 bits are the transaction's start in Unix milliseconds and whose version
+// nibble is 7 (RFC 9562 UUIDv7; the remaining bits come from gen_random_uuid()): for rows
+// inserted at a high rate, so their primary key is appended to rather than written at random.
+inline constexpr std::string_view kTimeOrderedId =
+    "(lpad(to_hex((extract(epoch FROM now()) * 1000)::bigint), 12, '0') || '7' || "
+    "substr(replace(gen_random_uuid()::text, '-', ''), 14))::uuid";
+
 // Audit row from a CTE/relation named `from` with columns giving actor id and username.
 std::string audit_insert(std::string_view from, std::string_view actor_id, std::string_view actor_username,
-                         std::string_view action, std::string_view traits, std::string_view ip);
+                         std::string_view action, std::string_view traits, std::string_view ip,
+                         std::string_view log_type = "'account'", std::string_view id = "gen_random_uuid()");
 
 }  // namespace basalt::auth::sql

@@ -1,5 +1,8 @@
 // Refresh-token grant: rotation, retries inside the reuse interval, reuse detection revoking
 // the session, concurrent refreshes, session lifetime limits, imported unhashed tokens.
+#include <future>
+#include <vector>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
@@ -53,24 +56,26 @@ TEST_F(AuthTest, ReuseAfterGraceRevokesTheSession) {
     EXPECT_EQ(sql("select count(*) from auth.audit_log_entries where payload->>'action' = 'token_revoked'").get(0, 0), "1");
 }
 
+// A refresh through the router as a coroutine of its own, so several can be in flight at once.
+boost::asio::awaitable<Json> refresh_in_flight(http::Router& router, std::string token) {
+    http::Request req;
+    req.method = "POST";
+    req.path = "/auth/v1/token";
+    req.query = {{"grant_type", "refresh_token"}};
+    req.body = Json{{"refresh_token", token}}.dump();
+    req.client_ip = "127.0.0.1";
+    auto match = router.match("POST", "/auth/v1/token");
+    http::Response res = co_await (*match.handler)(req);
+    co_return Json{{"status", res.status}, {"body", Json::parse(res.body)}};
+}
+
 TEST_F(AuthTest, ConcurrentRefreshesBothSucceedWithOnePair) {
     start();
     auto s = signup("race@example.com");
     const std::string token = s.body["refresh_token"];
     // Two requests in flight at once on the event loop (two tabs refreshing together).
-    auto make = [&]() -> boost::asio::awaitable<Json> {
-        http::Request req;
-        req.method = "POST";
-        req.path = "/auth/v1/token";
-        req.query = {{"grant_type", "refresh_token"}};
-        req.body = Json{{"refresh_token", token}}.dump();
-        req.client_ip = "127.0.0.1";
-        auto match = router_->match("POST", "/auth/v1/token");
-        http::Response res = co_await (*match.handler)(req);
-        co_return Json{{"status", res.status}, {"body", Json::parse(res.body)}};
-    };
-    auto a = boost::asio::co_spawn(io_, make(), boost::asio::use_future);
-    auto b = boost::asio::co_spawn(io_, make(), boost::asio::use_future);
+    auto a = boost::asio::co_spawn(io_, refresh_in_flight(*router_, token), boost::asio::use_future);
+    auto b = boost::asio::co_spawn(io_, refresh_in_flight(*router_, token), boost::asio::use_future);
     run_until(io_, [&] {
         return a.wait_for(std::chrono::seconds(0)) == std::future_status::ready &&
                b.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
@@ -80,6 +85,48 @@ TEST_F(AuthTest, ConcurrentRefreshesBothSucceedWithOnePair) {
     ASSERT_EQ(rb["status"], 200) << rb;
     EXPECT_EQ(ra["body"]["refresh_token"], rb["body"]["refresh_token"]);
     EXPECT_EQ(sql("select count(*) from auth.refresh_tokens").get(0, 0), "2");
+}
+
+TEST_F(AuthTest, ConcurrentRefreshesOfManySessionsShareStatements) {
+    start();
+    std::vector<std::string> tokens;
+    for (int i = 0; i < 10; ++i) tokens.push_back(signup("many" + std::to_string(i) + "@example.com").body["refresh_token"]);
+    auto earlier = refresh(tokens[9]);  // tokens[9] is now a rotated token, still in its reuse interval
+    ASSERT_EQ(earlier.status, 200);
+    // More requests at once than run alone, so the rest share statements: every session's
+    // token, the same token twice, the rotated token, and an unknown one.
+    std::vector<std::string> presented = tokens;
+    presented.push_back(tokens[0]);
+    presented.push_back("no-such-token");
+    std::vector<std::future<Json>> replies;
+    for (const auto& t : presented)
+        replies.push_back(boost::asio::co_spawn(io_, refresh_in_flight(*router_, t), boost::asio::use_future));
+    run_until(io_, [&] {
+        for (auto& r : replies)
+            if (r.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+        return true;
+    }, std::chrono::seconds(20));
+    std::vector<Json> out;
+    for (auto& r : replies) out.push_back(r.get());
+    for (int i = 0; i < 9; ++i) {
+        ASSERT_EQ(out[i]["status"], 200) << out[i];
+        EXPECT_NE(out[i]["body"]["refresh_token"], tokens[i]);
+        EXPECT_EQ(out[i]["body"]["user"]["email"], "many" + std::to_string(i) + "@example.com");
+    }
+    ASSERT_EQ(out[10]["status"], 200) << out[10];
+    EXPECT_EQ(out[10]["body"]["refresh_token"], out[0]["body"]["refresh_token"]);
+    ASSERT_EQ(out[9]["status"], 200) << out[9];
+    EXPECT_EQ(out[9]["body"]["refresh_token"], earlier.body["refresh_token"]);
+    EXPECT_EQ(out[11]["body"]["code"], "refresh_token_not_found");
+    // One live token per session, and one token_refreshed audit row per rotation.
+    EXPECT_EQ(sql("select count(*) from auth.refresh_tokens where revoked is not true").get(0, 0), "10");
+    EXPECT_EQ(sql("select count(*) from auth.audit_log_entries where payload->>'action' = 'token_refreshed' "
+                  "and payload->>'log_type' = 'token' and ip_address = '127.0.0.1'").get(0, 0),
+              "10");
+    // Rotations that shared a statement share its transaction's timestamp.
+    EXPECT_LT(std::stoi(std::string(sql("select count(distinct created_at) from auth.audit_log_entries "
+                                        "where payload->>'action' = 'token_refreshed'").get(0, 0))),
+              10);
 }
 
 TEST_F(AuthTest, UnknownAndMissingRefreshTokens) {
