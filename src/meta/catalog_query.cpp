@@ -200,12 +200,21 @@ SELECT pg_catalog.json_build_object(
   'foreign_keys', COALESCE((SELECT doc FROM fks), '[]'::json),
   'hidden_tables', COALESCE((SELECT doc FROM hidden_tables), '[]'::json),
   'functions', COALESCE((SELECT doc FROM funcs), '[]'::json)
-)::text AS snapshot
+)::text AS snapshot,
+(SELECT pg_catalog.pg_sequence_last_value(c.oid) FROM pg_catalog.pg_class c
+ WHERE c.oid = pg_catalog.to_regclass('basalt.schema_version')) AS version
+)SQL";
+
+// NULL when the sequence is missing (0009 not applied) or was never bumped.
+constexpr std::string_view kVersionQuery = R"SQL(
+SELECT pg_catalog.pg_sequence_last_value(c.oid) FROM pg_catalog.pg_class c
+ WHERE c.oid = pg_catalog.to_regclass('basalt.schema_version')
 )SQL";
 
 }  // namespace
 
 std::string_view catalog_query() { return kCatalogQuery; }
+std::string_view schema_version_query() { return kVersionQuery; }
 
 std::string schemas_param(const std::vector<std::string>& schemas) {
     // text[] literal: every element double-quoted with " and \ escaped.

@@ -60,6 +60,15 @@ db::TxContext catalog_context() {
     return ctx;
 }
 
+std::int64_t version_from(const db::Rows& rows, int col) {
+    if (rows.empty() || rows.columns() <= col || rows.is_null(0, col)) return 0;
+    try {
+        return std::stoll(std::string(rows.get(0, col)));
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
 }  // namespace
 
 boost::asio::awaitable<void> SchemaCache::reload() {
@@ -71,6 +80,7 @@ boost::asio::awaitable<void> SchemaCache::reload() {
     db::Rows rows = co_await pool_.run_in_tx(ctx, catalog_query(), std::move(params));
     SnapshotPtr next = snapshot_from_rows(rows, schemas_);
     log_loaded(*next, started);
+    loaded_version_.store(version_from(rows, 1));
     snapshot_.store(std::move(next));
     generation_.fetch_add(1);
 }
@@ -89,6 +99,23 @@ boost::asio::awaitable<bool> SchemaCache::await_pending_reload(std::chrono::mill
         co_await timer.async_wait(boost::asio::use_awaitable);
     }
     co_return generation_.load() != before;
+}
+
+boost::asio::awaitable<bool> SchemaCache::catch_up(std::chrono::milliseconds limit) {
+    if (co_await await_pending_reload(limit)) co_return true;
+    if (stopped_.load()) co_return false;
+    std::int64_t current = 0;
+    try {
+        const db::TxContext ctx = catalog_context();
+        db::Rows rows = co_await pool_.run_in_tx(ctx, schema_version_query());
+        current = version_from(rows, 0);
+    } catch (const std::exception& e) {
+        log_failure(e);
+        co_return false;
+    }
+    if (current == loaded_version_.load()) co_return false;
+    request_reload();
+    co_return co_await await_pending_reload(limit);
 }
 
 void SchemaCache::start(boost::asio::any_io_executor executor) {

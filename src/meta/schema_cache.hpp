@@ -55,6 +55,11 @@ public:
     // created a moment ago see it instead of a "not in the schema cache" error.
     boost::asio::awaitable<bool> await_pending_reload(std::chrono::milliseconds limit);
 
+    // The miss path of a request: waits for a pending reload, or, when none is pending but the
+    // database's DDL counter moved past the snapshot's (the NOTIFY is still on its way), starts
+    // one and waits for it. True when a newer snapshot is in place.
+    boost::asio::awaitable<bool> catch_up(std::chrono::milliseconds limit);
+
     // Feeds one notification from the `pgrst` channel. PostgREST reloads the schema cache on
     // 'reload schema' and on an empty payload; 'reload config' is ignored here.
     void on_notification(std::string_view payload);
@@ -74,6 +79,7 @@ private:
     std::atomic<bool> dirty_{false};      // another request arrived while it ran
     std::atomic<bool> stopped_{false};
     std::atomic<std::uint64_t> generation_{0};
+    std::atomic<std::int64_t> loaded_version_{-1};  // DDL counter the current snapshot was read at
     std::mutex executor_mutex_;
     boost::asio::any_io_executor executor_;
 };

@@ -186,6 +186,9 @@ using SnapshotPtr = std::shared_ptr<const SchemaSnapshot>;
 // of exposed schemas as a text[] literal (see schemas_param). Run it with search_path set to
 // '' so type names and default expressions come back schema-qualified.
 std::string_view catalog_query();
+// One row, one column: the DDL counter (basalt.schema_version) that catalog_query() also
+// returns as its second column; NULL when never bumped.
+std::string_view schema_version_query();
 std::string schemas_param(const std::vector<std::string>& schemas);
 
 // Builds a snapshot from catalog_query()'s JSON document. Pure.

@@ -190,10 +190,10 @@ boost::asio::awaitable<http::Response> handle_api(RestService::Impl& impl, http:
     meta::SnapshotPtr snapshot = impl.cache.current();
     if (!snapshot) co_return error_response(request, no_schema_cache_error());
     auto prepared = prepare(impl.settings, std::move(snapshot), request, rpc);
-    // DDL committed just before this request may not have reached the cache yet: when a reload
-    // is on its way, answer from the reloaded catalog rather than with a stale "not found".
+    // DDL committed just before this request may not have reached the cache yet: answer from
+    // the reloaded catalog rather than with a stale "not found".
     if (!prepared && unknown_to_schema_cache(prepared.error())) {
-        const bool reloaded = co_await impl.cache.await_pending_reload(kPendingReloadWait);
+        const bool reloaded = co_await impl.cache.catch_up(kPendingReloadWait);
         if (reloaded) prepared = prepare(impl.settings, impl.cache.current(), request, rpc);
     }
     if (!prepared) co_return error_response(request, prepared.error());

@@ -44,6 +44,27 @@ TEST_F(CatalogPg, ExplicitReloadSeesNewTables) {
     EXPECT_EQ(before->find_table("public", "fresh"), nullptr);
 }
 
+TEST_F(CatalogPg, CatchUpSeesDdlWhoseNotificationHasNotArrived) {
+    // No LISTEN connection here: only the DDL counter (0009) can tell the cache it is stale.
+    auto& cache = service_->schema_cache();
+    sql("CREATE TABLE public.caught_up (id int primary key)");
+    EXPECT_EQ(cache.current()->find_table("public", "caught_up"), nullptr);
+    EXPECT_TRUE(run_async(io_, cache.catch_up(std::chrono::seconds(10))));
+    EXPECT_NE(cache.current()->find_table("public", "caught_up"), nullptr);
+
+    // Nothing changed since: a miss costs one small query, not a reload.
+    const auto gen = cache.generation();
+    EXPECT_FALSE(run_async(io_, cache.catch_up(std::chrono::seconds(10))));
+    EXPECT_EQ(cache.generation(), gen);
+
+    // A column added later is found the same way.
+    sql("ALTER TABLE public.caught_up ADD COLUMN note text");
+    EXPECT_TRUE(run_async(io_, cache.catch_up(std::chrono::seconds(10))));
+    const auto* t = cache.current()->find_table("public", "caught_up");
+    ASSERT_NE(t, nullptr);
+    EXPECT_EQ(t->columns.size(), 2u);
+}
+
 TEST_F(CatalogPg, DdlAndNotifyReloadThroughTheListener) {
     // A second service with a LISTEN connection, as the server runs it.
     rest::Settings s;

@@ -23,6 +23,7 @@ inline std::string rest_fixture_sql() {
     const auto root = tests_dir().parent_path();
     return read_text_file(root / "src" / "migrate" / "system" / "0001_roles_and_schemas.sql") + "\n" +
            read_text_file(root / "src" / "migrate" / "system" / "0003_rest_schema_reload.sql") + "\n" +
+           read_text_file(root / "src" / "migrate" / "system" / "0009_rest_schema_version.sql") + "\n" +
            read_text_file(tests_dir() / "fixtures" / "rest_schema.sql") + "\n" +
            read_text_file(tests_dir() / "fixtures" / "rest_data.sql");
 }
