@@ -103,6 +103,7 @@ Awaitable<Rows> Pool::run_in_tx(const TxContext& ctx, std::string_view sql, Para
     impl_->check_open();
     auto& shard = impl_->shard_for(co_await asio::this_coro::executor);
     auto lease = co_await shard.acquire(impl_->acquire_timeout());
+    co_await shard.roles.check(*lease, ctx, impl_->op_timeout());
     co_return co_await detail::run_transaction(*lease, ctx, sql, params, rollback,
                                                impl_->op_timeout());
 }
@@ -111,6 +112,7 @@ Awaitable<std::unique_ptr<Pool::Transaction>> Pool::begin(const TxContext& ctx) 
     impl_->check_open();
     auto& shard = impl_->shard_for(co_await asio::this_coro::executor);
     auto lease = co_await shard.acquire(impl_->acquire_timeout());
+    co_await shard.roles.check(*lease, ctx, impl_->op_timeout());
     co_await detail::open_transaction(*lease, ctx, impl_->op_timeout());
     co_return detail::make_transaction(*impl_, std::move(lease), detail::is_authenticated(ctx));
 }

@@ -47,6 +47,9 @@ private:
 
 // Who a transaction runs as: SET LOCAL role + request.jwt.claims (+ extra GUCs such as
 // request.method / request.path / request.headers), so RLS and grants decide visibility.
+// The role must be an API role (detail/role_guard.hpp): one `authenticator` is a member of
+// that cannot log in, is no superuser and does not bypass RLS (service_role excepted);
+// anything else fails with 401/403 before the transaction starts.
 struct TxContext {
     std::optional<std::string> role;              // "anon", "authenticated", "service_role"...
     std::optional<std::string> claims_json;       // JSON text for request.jwt.claims
@@ -78,7 +81,8 @@ public:
     Awaitable<Rows> execute(std::string_view script);
 
     // BEGIN; set_config(role, claims, ...); sql; COMMIT — sent as ONE pipeline (one round
-    // trip). Returns the statement's rows. On any error the transaction is rolled back.
+    // trip); read-only ones without BEGIN/COMMIT, as one implicit read-only transaction.
+    // Returns the statement's rows. On any error the transaction is rolled back.
     // rollback=true runs everything then rolls back (Prefer: tx=rollback).
     Awaitable<Rows> run_in_tx(const TxContext& ctx, std::string_view sql, Params params = {},
                               bool rollback = false);

@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "common/log.hpp"
+#include "rest/detail/request_json.hpp"
 #include "rest/detail/service_impl.hpp"
 #include "rest/parse/parse.hpp"
 #include "rest/response.hpp"
@@ -30,62 +31,38 @@ struct Prepared {
     bool rollback = false;  // Prefer: tx=rollback
 };
 
-std::string search_path(const std::string& schema, const std::vector<std::string>& extra) {
-    std::string out = quote_ident(schema);
-    for (const auto& s : extra) {
-        if (s != schema) out += ", " + quote_ident(s);
-    }
-    return out;
+// Only names PostgreSQL accepts in a GUC: a namespaced claim such as
+// "https://example.com/roles" would otherwise fail every request.
+bool legacy_claim_name(std::string_view k) {
+    return !k.empty() && k.size() <= 48 && std::all_of(k.begin(), k.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    });
 }
 
-std::string headers_json(const http::Request& r) {
-    Json h = Json::object();
-    for (const auto& [k, v] : r.headers.items()) h[k] = v;
-    return h.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-std::string cookies_json(const http::Request& r) {
-    Json c = Json::object();
-    for (auto header : r.headers.get_all("cookie")) {
-        while (!header.empty()) {
-            auto semi = header.find(';');
-            auto pair = header.substr(0, semi);
-            while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-            if (auto eq = pair.find('='); eq != std::string_view::npos) {
-                c[std::string(pair.substr(0, eq))] = std::string(pair.substr(eq + 1));
-            }
-            if (semi == std::string_view::npos) break;
-            header.remove_prefix(semi + 1);
-        }
-    }
-    return c.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-db::TxContext tx_context(const Settings& s, const http::Request& r, const ApiRequest& req,
-                         const Plan& plan) {
+// The settings PostgREST makes per request (role, request.jwt.claims, search_path,
+// request.method/path/headers/cookies, timezone when asked). Built for every request, so the
+// JSON is written directly rather than through a Json tree.
+db::TxContext tx_context(const RestService::Impl& impl, const http::Request& r,
+                         const ApiRequest& req, const Plan& plan) {
     db::TxContext ctx;
     ctx.role = r.auth.role;
-    ctx.claims_json = r.auth.claims.dump(-1, ' ', false, Json::error_handler_t::replace);
+    ctx.claims_json = compact_json(r.auth.claims);
     ctx.read_only = plan.read_only;
     auto& set = ctx.settings;
-    set.emplace_back("search_path", search_path(req.schema, s.extra_search_path));
+    set.reserve(7);
+    set.emplace_back("search_path", impl.search_path(req.schema));
     set.emplace_back("request.method", r.method);
-    std::string path = r.path;
-    if (path.starts_with("/rest/v1")) path.erase(0, 8);
-    set.emplace_back("request.path", path.empty() ? "/" : path);
-    set.emplace_back("request.headers", headers_json(r));
-    set.emplace_back("request.cookies", cookies_json(r));
+    std::string_view path = r.path;
+    if (path.starts_with("/rest/v1")) path.remove_prefix(8);
+    set.emplace_back("request.path", path.empty() ? std::string_view("/") : path);
+    set.emplace_back("request.headers", headers_json(r.headers));
+    set.emplace_back("request.cookies", cookies_json(r.headers));
     if (req.prefs.timezone) set.emplace_back("timezone", *req.prefs.timezone);
-    if (s.legacy_claim_settings && r.auth.claims.is_object()) {
-        // Old policies read current_setting('request.jwt.claim.sub') and friends.
+    if (impl.settings.legacy_claim_settings && r.auth.claims.is_object()) {
+        // Old policies read current_setting('request.jwt.claim.sub') and friends (PostgREST
+        // before v9 / on PostgreSQL < 14).
         for (const auto& [k, v] : r.auth.claims.items()) {
-            // Only names PostgreSQL accepts in a GUC: a namespaced claim such as
-            // "https://example.com/roles" would otherwise fail every request.
-            if (k.empty() || k.size() > 48 || !std::all_of(k.begin(), k.end(), [](char c) {
-                    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-                })) {
-                continue;
-            }
+            if (!legacy_claim_name(k)) continue;
             if (v.is_string()) set.emplace_back("request.jwt.claim." + k, v.get<std::string>());
             else if (v.is_number() || v.is_boolean()) set.emplace_back("request.jwt.claim." + k, v.dump());
         }
@@ -93,8 +70,9 @@ db::TxContext tx_context(const Settings& s, const http::Request& r, const ApiReq
     return ctx;
 }
 
-Result<std::unique_ptr<Prepared>> prepare(const Settings& settings, meta::SnapshotPtr snapshot,
+Result<std::unique_ptr<Prepared>> prepare(const RestService::Impl& impl, meta::SnapshotPtr snapshot,
                                           http::Request& request, bool rpc) {
+    const Settings& settings = impl.settings;
     auto p = std::make_unique<Prepared>();
     p->snapshot = std::move(snapshot);
     RawRequest raw;
@@ -119,7 +97,7 @@ Result<std::unique_ptr<Prepared>> prepare(const Settings& settings, meta::Snapsh
     auto stmt = to_sql(p->plan, p->req);
     if (!stmt) return stmt.error();
     p->stmt = std::move(stmt).value();
-    p->ctx = tx_context(settings, request, p->req, p->plan);
+    p->ctx = tx_context(impl, request, p->req, p->plan);
     const bool writes = !p->plan.read_only;
     p->checked = writes && (p->plan.media == MediaType::kSingleObject ||
                             (p->req.prefs.strict && p->req.prefs.max_affected));
@@ -189,12 +167,12 @@ boost::asio::awaitable<http::Response> handle_api(RestService::Impl& impl, http:
                                                   bool rpc) {
     meta::SnapshotPtr snapshot = impl.cache.current();
     if (!snapshot) co_return error_response(request, no_schema_cache_error());
-    auto prepared = prepare(impl.settings, std::move(snapshot), request, rpc);
+    auto prepared = prepare(impl, std::move(snapshot), request, rpc);
     // DDL committed just before this request may not have reached the cache yet: answer from
     // the reloaded catalog rather than with a stale "not found".
     if (!prepared && unknown_to_schema_cache(prepared.error())) {
         const bool reloaded = co_await impl.cache.catch_up(kPendingReloadWait);
-        if (reloaded) prepared = prepare(impl.settings, impl.cache.current(), request, rpc);
+        if (reloaded) prepared = prepare(impl, impl.cache.current(), request, rpc);
     }
     if (!prepared) co_return error_response(request, prepared.error());
     Prepared& p = **prepared;

@@ -3,8 +3,39 @@
 
 #include "common/log.hpp"
 #include "rest/detail/service_impl.hpp"
+#include "rest/sql/statement.hpp"
 
 namespace basalt::rest {
+
+namespace {
+std::string make_search_path(const std::string& schema, const std::vector<std::string>& extra) {
+    std::string out = quote_ident(schema);
+    for (const auto& s : extra) {
+        if (s != schema) out += ", " + quote_ident(s);
+    }
+    return out;
+}
+}  // namespace
+
+RestService::Impl::Impl(Settings s, db::Pool& p, std::string conninfo)
+    : settings(std::move(s)),
+      pool(p),
+      listen_conninfo(std::move(conninfo)),
+      cache(settings.schemas, pool, std::chrono::milliseconds(settings.schema_reload_debounce_ms)) {
+    for (const auto& schema : settings.schemas) {
+        search_paths_.emplace_back(schema, make_search_path(schema, settings.extra_search_path));
+    }
+}
+
+const std::string& RestService::Impl::search_path(const std::string& schema) const {
+    for (const auto& [name, path] : search_paths_) {
+        if (name == schema) return path;
+    }
+    // Not an exposed schema (parse rejects those first); quote it anyway.
+    thread_local std::string other;
+    other = make_search_path(schema, settings.extra_search_path);
+    return other;
+}
 
 RestService::RestService(Settings settings, db::Pool& pool, std::string listen_conninfo)
     : impl_(std::make_unique<Impl>(std::move(settings), pool, std::move(listen_conninfo))) {}

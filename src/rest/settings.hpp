@@ -15,7 +15,9 @@ struct Settings {
     // Schemas after the exposed one in each request's search_path (Supabase: public, extensions).
     std::vector<std::string> extra_search_path = {"public", "extensions"};
     bool aggregates_enabled = false;    // PostgREST's db-aggregates-enabled
-    bool legacy_claim_settings = true;  // also set request.jwt.claim.<name> per top-level claim
+    // Also set request.jwt.claim.<name> per top-level claim. Off by default, as in PostgREST
+    // on PostgreSQL 14+ (and Supabase): auth.uid() and friends read request.jwt.claims.
+    bool legacy_claim_settings = false;
     std::int64_t max_body_bytes = 0;    // 0 = the server's limit
     std::string openapi_mode = "follow-privileges";
     std::int64_t schema_reload_debounce_ms = 100;

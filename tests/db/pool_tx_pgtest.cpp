@@ -1,5 +1,8 @@
 // run_in_tx (role + claims + settings in one pipeline, rollback flag, read-only, error paths)
 // and explicit Transactions (commit, rollback, rollback on destruction).
+#include <chrono>
+#include <thread>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -7,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 
+#include "db/detail/role_guard.hpp"
 #include "db/pool.hpp"
 #include "db/pool_fixture.hpp"
 
@@ -21,11 +25,17 @@ using db::TxContext;
 class PoolTx : public PoolTest {
 protected:
     std::string setup_sql() const override {
-        // Roles are cluster-wide: create them once, tolerate reruns.
+        // Roles are cluster-wide: create them once, tolerate reruns. Request roles must be
+        // granted to authenticator (the API login role), as in PostgREST and Supabase.
         return "do $$ begin "
+               "  if not exists (select from pg_roles where rolname = 'authenticator') then create role authenticator login noinherit; end if;"
                "  if not exists (select from pg_roles where rolname = 'test_anon') then create role test_anon nologin; end if;"
                "  if not exists (select from pg_roles where rolname = 'test_user') then create role test_user nologin; end if;"
+               "  if not exists (select from pg_roles where rolname = 'test_login') then create role test_login login; end if;"
+               "  if not exists (select from pg_roles where rolname = 'test_bypass') then create role test_bypass nologin bypassrls; end if;"
+               "  if not exists (select from pg_roles where rolname = 'test_ungranted') then create role test_ungranted nologin; end if;"
                "end $$;"
+               "grant test_anon, test_user, test_login, test_bypass to authenticator;"
                "create table note(id serial primary key, body text not null);"
                "create table secret(id int);"
                "grant select, insert on note to test_anon, test_user;"
@@ -106,6 +116,46 @@ TEST_F(PoolTx, UnknownRoleIs401) {
     Error e = error_of(pool->run_in_tx(as("no_such_role"), "select 1"));
     EXPECT_EQ(e.code, "22023");
     EXPECT_EQ(e.status, 401);
+}
+
+// The pool logs in as a superuser here (as in managed mode), which may SET ROLE to anything:
+// a token naming a superuser, a login role, an RLS-bypassing role or a role the API login was
+// never granted must not get that role.
+TEST_F(PoolTx, OnlyApiRolesMayBeRequested) {
+    db::Settings s;
+    s.pool_size = 1;
+    auto pool = make_pool(s);
+    for (const char* role : {"postgres", "test_login", "test_bypass", "test_ungranted", "authenticator"}) {
+        for (bool read_only : {true, false}) {
+            TxContext ctx = as(role, std::string(R"({"role":")") + role + "\"}");
+            ctx.read_only = read_only;
+            Error e = error_of(pool->run_in_tx(ctx, "select current_user, 1/0"));
+            EXPECT_EQ(e.code, "42501") << role;
+            EXPECT_EQ(e.status, 403) << role;
+            EXPECT_EQ(e.message, std::string("permission denied to set role \"") + role + "\"");
+        }
+        Error e = error_of([&]() -> Awaitable<void> { auto tx = co_await pool->begin(as(role)); }());
+        EXPECT_EQ(e.code, "42501") << role;
+    }
+    TxContext anon = as("postgres");
+    anon.anonymous = true;
+    EXPECT_EQ(error_of(pool->run_in_tx(anon, "select 1")).status, 401);
+    // A granted API role still works on the same connection, and nothing ran as postgres.
+    EXPECT_EQ(run(pool->run_in_tx(as("test_user"), "select current_user")).get(0, 0), "test_user");
+    EXPECT_EQ(pool->stats().total, 1u);
+}
+
+TEST_F(PoolTx, RoleVerdictsFollowGrantsWithinTheCacheTime) {
+    db::Settings s;
+    s.pool_size = 1;
+    auto pool = make_pool(s);
+    run(pool->execute("do $$ begin if not exists (select from pg_roles where rolname = 'test_late') "
+                      "then create role test_late nologin; end if; end $$; revoke test_late from authenticator"));
+    EXPECT_EQ(error_of(pool->run_in_tx(as("test_late"), "select 1")).code, "42501");
+    run(pool->execute("grant test_late to authenticator"));
+    // The refusal is remembered for a moment, then asked again.
+    std::this_thread::sleep_for(db::detail::RoleGuard::kVerdictTtl + std::chrono::milliseconds(100));
+    EXPECT_EQ(run(pool->run_in_tx(as("test_late"), "select current_user")).get(0, 0), "test_late");
 }
 
 TEST_F(PoolTx, FailedStatementLeavesTheConnectionClean) {

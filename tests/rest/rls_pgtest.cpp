@@ -81,16 +81,53 @@ TEST_F(RlsPg, AnonSeesWhatPoliciesAllow) {
     EXPECT_EQ(scalar("select count(*) from public.notices"), "2");
 }
 
-TEST_F(RlsPg, RequestSettingsReachPostgres) {
-    sql(R"(CREATE FUNCTION public.whoami() RETURNS json LANGUAGE sql STABLE AS $$
+Call as_role(Call c, std::string role) {
+    c.role = role;
+    c.claims = Json{{"sub", kAlice}, {"role", role}};
+    return c;
+}
+
+// A signed token is not a licence to become any role: only roles granted to authenticator that
+// cannot log in, are no superuser and do not bypass RLS (service_role excepted) may run a
+// request. Above all, a token saying "postgres" must not run as the superuser the pool logs in
+// as (it would see and change everything, RLS or not).
+TEST_F(RlsPg, TokenRoleMustBeAnApiRole) {
+    sql("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'rest_test_login') THEN "
+        "CREATE ROLE rest_test_login LOGIN; END IF; END $$; GRANT rest_test_login TO authenticator;");
+    for (const char* role : {"postgres", "authenticator", "rest_test_login"}) {
+        auto read = call(as_role(req("GET", "/rest/v1/todos?select=task"), role));
+        EXPECT_EQ(read.status, 403) << role << " " << read.body;
+        EXPECT_EQ(body_json(read)["code"], "42501") << role;
+        EXPECT_EQ(body_json(read)["message"], std::string("permission denied to set role \"") + role + "\"");
+        auto write = call(as_role(req("POST", "/rest/v1/todos", R"({"task":"pwned"})"), role));
+        EXPECT_EQ(write.status, 403) << role << " " << write.body;
+    }
+    EXPECT_EQ(scalar("select count(*) from public.todos where task = 'pwned'"), "0");
+    auto missing = call(as_role(req("GET", "/rest/v1/todos"), "no_such_role"));
+    EXPECT_EQ(missing.status, 401) << missing.body;
+    EXPECT_EQ(body_json(missing)["code"], "22023");
+    // The API roles keep working.
+    EXPECT_EQ(call(as_user(req("GET", "/rest/v1/todos?select=task"), kAlice)).status, 200);
+    EXPECT_EQ(tasks(call(as_service(req("GET", "/rest/v1/todos?select=task")))).size(), 3u);
+    EXPECT_EQ(call(req("GET", "/rest/v1/todos")).status, 200);
+}
+
+// Reports what the request settings look like from inside PostgreSQL.
+constexpr const char* kWhoami = R"(CREATE FUNCTION public.whoami() RETURNS json LANGUAGE sql STABLE AS $$
              SELECT json_build_object('role', current_user, 'uid', auth.uid(),
                                       'method', current_setting('request.method', true),
                                       'path', current_setting('request.path', true),
                                       'agent', current_setting('request.headers', true)::json->>'x-agent',
-                                      'legacy', current_setting('request.jwt.claim.sub', true))$$;
-           GRANT EXECUTE ON FUNCTION public.whoami() TO anon, authenticated, service_role;)");
+                                      'cookie', current_setting('request.cookies', true)::json->>'theme',
+                                      'claims_sub', current_setting('request.jwt.claims', true)::json->>'sub',
+                                      'legacy', nullif(current_setting('request.jwt.claim.sub', true), ''))$$;
+           GRANT EXECUTE ON FUNCTION public.whoami() TO anon, authenticated, service_role;)";
+
+TEST_F(RlsPg, RequestSettingsReachPostgres) {
+    sql(kWhoami);
     run_async(io_, service_->schema_cache().reload());
     auto c = as_user(req("GET", "/rest/v1/rpc/whoami"), kAlice);
+    c.headers.add("Cookie", "theme=dark; lang=en");
     c.headers.add("X-Agent", "tests");
     auto r = call(c);
     ASSERT_EQ(r.status, 200) << r.body;
@@ -100,7 +137,9 @@ TEST_F(RlsPg, RequestSettingsReachPostgres) {
     EXPECT_EQ(j["method"], "GET");
     EXPECT_EQ(j["path"], "/rpc/whoami");
     EXPECT_EQ(j["agent"], "tests");
-    EXPECT_EQ(j["legacy"], kAlice);
+    EXPECT_EQ(j["cookie"], "dark");
+    EXPECT_EQ(j["claims_sub"], kAlice);
+    EXPECT_EQ(j["legacy"], nullptr);  // PostgREST on PostgreSQL 14+ sets no per-claim settings
     // namespaced custom claims (Hasura style) must not break the request
     auto custom = as_user(req("GET", "/rest/v1/rpc/whoami"), kAlice);
     custom.claims["https://example.com/claims"] = Json{{"x-role", "admin"}};
@@ -110,6 +149,26 @@ TEST_F(RlsPg, RequestSettingsReachPostgres) {
     auto anon = body_json(call(req("GET", "/rest/v1/rpc/whoami")));
     EXPECT_EQ(anon["role"], "anon");
     EXPECT_EQ(anon["uid"], nullptr);
+}
+
+// rest.legacy_claim_settings: request.jwt.claim.<name> as well, for old policies.
+class RlsLegacyPg : public RestPgTest {
+protected:
+    rest::Settings settings() const override {
+        rest::Settings s;
+        s.legacy_claim_settings = true;
+        return s;
+    }
+};
+
+TEST_F(RlsLegacyPg, PerClaimSettingsWhenEnabled) {
+    sql(kWhoami);
+    run_async(io_, service_->schema_cache().reload());
+    auto r = call(as_user(req("GET", "/rest/v1/rpc/whoami"), kAlice));
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto j = body_json(r);
+    EXPECT_EQ(j["legacy"], kAlice);
+    EXPECT_EQ(j["uid"], kAlice);
 }
 
 }  // namespace

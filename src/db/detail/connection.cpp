@@ -225,16 +225,29 @@ Awaitable<ResultPtr> Connection::next_result() {
 }
 
 namespace {
-struct ParamArrays {
-    std::vector<const char*> values;
-    explicit ParamArrays(const Params* p) {
-        if (p == nullptr) return;
-        values.reserve(p->size());
-        for (const auto& v : *p) values.push_back(v ? v->c_str() : nullptr);
+// libpq wants const char* arrays; borrowed parameters already are one.
+class ParamArrays {
+public:
+    explicit ParamArrays(const StepParams& p) {
+        if (p.owned == nullptr) {
+            data_ = p.borrowed.empty() ? nullptr : p.borrowed.data();
+            count_ = static_cast<int>(p.borrowed.size());
+            return;
+        }
+        copy_.reserve(p.owned->size());
+        for (const auto& v : *p.owned) copy_.push_back(v ? v->c_str() : nullptr);
+        data_ = copy_.empty() ? nullptr : copy_.data();
+        count_ = static_cast<int>(copy_.size());
     }
-    int count() const { return static_cast<int>(values.size()); }
-    const char* const* data() const { return values.empty() ? nullptr : values.data(); }
+    [[nodiscard]] int count() const { return count_; }
+    [[nodiscard]] const char* const* data() const { return data_; }
+
+private:
+    std::vector<const char*> copy_;
+    const char* const* data_ = nullptr;
+    int count_ = 0;
 };
+
 }  // namespace
 
 void Connection::send(const Step& step) {
@@ -242,20 +255,19 @@ void Connection::send(const Step& step) {
     switch (step.kind) {
         case Step::Kind::kQuery: {
             ParamArrays p(step.params);
-            ok = PQsendQueryParams(conn_, std::string(step.text).c_str(), p.count(), nullptr,
-                                   p.data(), nullptr, nullptr, 0);
+            ok = PQsendQueryParams(conn_, std::string(step.text).c_str(), p.count(), nullptr, p.data(),
+                                   nullptr, nullptr, 0);
             break;
         }
         case Step::Kind::kPrepare: {
-            int n = step.params ? static_cast<int>(step.params->size()) : 0;
             ok = PQsendPrepare(conn_, std::string(step.text).c_str(), std::string(step.sql).c_str(),
-                               n, nullptr);
+                               static_cast<int>(step.params.size()), nullptr);
             break;
         }
         case Step::Kind::kExecPrepared: {
             ParamArrays p(step.params);
-            ok = PQsendQueryPrepared(conn_, std::string(step.text).c_str(), p.count(), p.data(),
-                                     nullptr, nullptr, 0);
+            ok = PQsendQueryPrepared(conn_, std::string(step.text).c_str(), p.count(), p.data(), nullptr,
+                                     nullptr, 0);
             break;
         }
         case Step::Kind::kSync:

@@ -36,21 +36,31 @@ public:
     std::chrono::milliseconds connect_timeout{5000};
 };
 
+// Parameters of one step: owned strings (Params) or C strings borrowed from the caller
+// (no copy on the hot path; nullptr is SQL NULL). Views must outlive pipeline().
+struct StepParams {
+    const Params* owned = nullptr;
+    std::span<const char* const> borrowed;
+
+    StepParams() = default;
+    StepParams(const Params* p) : owned(p) {}  // NOLINT: implicit on purpose
+    StepParams(std::span<const char* const> b) : borrowed(b) {}  // NOLINT
+    [[nodiscard]] std::size_t size() const { return owned ? owned->size() : borrowed.size(); }
+};
+
 // One entry of a pipeline. Views must stay valid until pipeline() completes.
 struct Step {
     enum class Kind { kQuery, kPrepare, kExecPrepared, kSync };
     Kind kind = Kind::kSync;
-    std::string_view text;            // kQuery: SQL; kPrepare/kExecPrepared: statement name
-    std::string_view sql;             // kPrepare: SQL to prepare
-    const Params* params = nullptr;   // kQuery/kExecPrepared (nullptr = none); kPrepare: count
+    std::string_view text;  // kQuery: SQL; kPrepare/kExecPrepared: statement name
+    std::string_view sql;   // kPrepare: SQL to prepare
+    StepParams params;      // kQuery/kExecPrepared (empty = none); kPrepare: only the count
 
-    static Step query(std::string_view sql, const Params* p = nullptr) {
-        return {Kind::kQuery, sql, {}, p};
-    }
-    static Step prepare(std::string_view name, std::string_view sql, const Params* p) {
+    static Step query(std::string_view sql, StepParams p = {}) { return {Kind::kQuery, sql, {}, p}; }
+    static Step prepare(std::string_view name, std::string_view sql, StepParams p) {
         return {Kind::kPrepare, name, sql, p};
     }
-    static Step exec(std::string_view name, const Params* p) { return {Kind::kExecPrepared, name, {}, p}; }
+    static Step exec(std::string_view name, StepParams p) { return {Kind::kExecPrepared, name, {}, p}; }
     static Step sync() { return {}; }
 };
 

@@ -21,7 +21,8 @@ Awaitable<Rows> run_statement(Connection& c, std::string_view sql, const Params&
                               bool authenticated, bool in_transaction,
                               std::chrono::milliseconds timeout);
 
-// BEGIN [READ ONLY]; SELECT set_config(...); sql; COMMIT|ROLLBACK; Sync — one round trip.
+// BEGIN; SELECT set_config(...); sql; COMMIT|ROLLBACK; Sync — one round trip. Read-only
+// requests that are not rolled back skip BEGIN/COMMIT (one implicit transaction up to the Sync).
 // On failure the transaction is rolled back and the connection left idle before throwing.
 Awaitable<Rows> run_transaction(Connection& c, const TxContext& ctx, std::string_view sql,
                                 const Params& params, bool rollback,

@@ -15,6 +15,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "db/detail/connection.hpp"
+#include "db/detail/role_guard.hpp"
 
 namespace basalt::db::detail {
 
@@ -66,6 +67,7 @@ public:
     [[nodiscard]] const boost::asio::any_io_executor& executor() const { return ex_; }
 
     std::atomic<std::size_t> total{0}, in_use{0}, idle_count{0}, waiting{0};
+    RoleGuard roles;  // which request roles are allowed (shard thread only)
 
 private:
     friend class Lease;

@@ -4,6 +4,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -22,12 +24,14 @@ struct RestService::Impl {
     meta::SchemaCache cache;
     std::unique_ptr<db::Listener> listener;
 
-    Impl(Settings s, db::Pool& p, std::string conninfo)
-        : settings(std::move(s)),
-          pool(p),
-          listen_conninfo(std::move(conninfo)),
-          cache(settings.schemas, pool,
-                std::chrono::milliseconds(settings.schema_reload_debounce_ms)) {}
+    Impl(Settings s, db::Pool& p, std::string conninfo);
+
+    // search_path of a request on `schema` (the exposed schema, then extra_search_path),
+    // quoted once at startup rather than per request.
+    [[nodiscard]] const std::string& search_path(const std::string& schema) const;
+
+private:
+    std::vector<std::pair<std::string, std::string>> search_paths_;  // schema -> search_path
 };
 
 namespace detail {
