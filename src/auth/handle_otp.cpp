@@ -16,11 +16,6 @@ T get(Result<T> r) {
     return std::move(r).unwrap();
 }
 
-std::optional<std::string> non_empty(std::optional<std::string> s) {
-    if (s && s->empty()) s.reset();
-    return s;
-}
-
 http::Response sent(bool email, std::int64_t outbox_id) {
     // supabase-js reads an optional message_id after an SMS; emails answer {}.
     if (email) return http::Response::json(200, Json::object());

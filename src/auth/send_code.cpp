@@ -37,20 +37,38 @@ Error send_rate_limited(bool email, std::int64_t seconds) {
 
 }  // namespace
 
+AuthService::NewLinkCode AuthService::make_code(const CodeRequest& r) const {
+    const bool email = r.channel == messaging::Channel::kEmail;
+    NewLinkCode out;
+    out.code = generate_code(std::size_t(settings_.otp_length));
+    out.link_token = new_link_token();
+    out.type = std::string(link_type(r.purpose));
+    out.action_link = verify_url_ + "?token=" + out.link_token + "&type=" + out.type +
+                      "&redirect_to=" + http::percent_encode(r.redirect_to);
+    const std::string salt = new_code_salt();
+    const bool change = r.purpose == CodePurpose::kEmailChange || r.purpose == CodePurpose::kPhoneChange;
+    out.row = NewCode{.user_id = r.user_id,
+                      .purpose = std::string(purpose_name(r.purpose)),
+                      .channel = email ? "email" : "sms",
+                      .recipient = r.recipient,
+                      .code_salt = salt,
+                      .code_hash = hash_code(code_key_, salt, out.code),
+                      .link_hash = hash_link_token(out.link_token),
+                      .lifetime_seconds = email ? settings_.otp_email_lifetime_seconds : settings_.otp_sms_lifetime_seconds,
+                      .send_interval_seconds = email ? settings_.otp_email_send_interval_seconds
+                                                     : settings_.otp_sms_send_interval_seconds,
+                      .pending_change = change ? r.recipient : ""};
+    return out;
+}
+
 Awaitable<std::int64_t> AuthService::send_code(const CodeRequest& r) {
     const bool email = r.channel == messaging::Channel::kEmail;
-    const std::string code = generate_code(std::size_t(settings_.otp_length));
-    const std::string link_token = new_link_token();
-    const std::string salt = new_code_salt();
-    const std::int64_t lifetime = email ? settings_.otp_email_lifetime_seconds : settings_.otp_sms_lifetime_seconds;
-    const std::string type(link_type(r.purpose));
-
+    NewLinkCode issued = make_code(r);
     const bool change = r.purpose == CodePurpose::kEmailChange;
     messaging::TemplateData data{
-        .token = code,
-        .token_hash = link_token,
-        .confirmation_url = verify_url_ + "?token=" + link_token + "&type=" + type +
-                            "&redirect_to=" + http::percent_encode(r.redirect_to),
+        .token = issued.code,
+        .token_hash = issued.link_token,
+        .confirmation_url = issued.action_link,
         .site_url = redirects_.site_url,
         .email = email && !change ? r.recipient : r.email,
         .new_email = change ? r.recipient : "",
@@ -63,29 +81,16 @@ Awaitable<std::int64_t> AuthService::send_code(const CodeRequest& r) {
     // Templates are validated at startup; an error here is the server's, not the client's.
     if (!message) throw ErrorException(Error::internal_error("auth: composing a message: " + message.error().message));
     message->user_id = r.user_id;
-    message->expires_at = std::chrono::system_clock::now() + std::chrono::seconds(lifetime);
+    message->expires_at = std::chrono::system_clock::now() + std::chrono::seconds(issued.row.lifetime_seconds);
     if (auto ok = messaging::validate_message(*message); !ok)
         throw ErrorException(validation_failed(email ? "Unable to send email to this address" : "Unable to send SMS to this number"));
 
-    NewCode row{.user_id = r.user_id,
-                .purpose = std::string(purpose_name(r.purpose)),
-                .channel = email ? "email" : "sms",
-                .recipient = r.recipient,
-                .code_salt = salt,
-                .code_hash = hash_code(code_key_, salt, code),
-                .link_hash = hash_link_token(link_token),
-                .lifetime_seconds = lifetime,
-                .send_interval_seconds = email ? settings_.otp_email_send_interval_seconds
-                                               : settings_.otp_sms_send_interval_seconds,
-                .pending_change = r.purpose == CodePurpose::kEmailChange || r.purpose == CodePurpose::kPhoneChange
-                                      ? r.recipient
-                                      : ""};
     auto tx = co_await store_.begin();
-    const std::optional<std::int64_t> wait = co_await store_.put_code(*tx, std::move(row));
+    const std::optional<std::int64_t> wait = co_await store_.put_code(*tx, std::move(issued.row));
     if (wait) throw ErrorException(send_rate_limited(email, *wait));  // the transaction rolls back
     const std::int64_t outbox_id = co_await messaging::Outbox::enqueue(*tx, *message);
     co_await tx->commit();
-    log::debug("auth: {} code for user {} queued as outbox message {}", type, r.user_id, outbox_id);
+    log::debug("auth: {} code for user {} queued as outbox message {}", issued.type, r.user_id, outbox_id);
     co_return outbox_id;
 }
 

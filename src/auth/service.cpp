@@ -127,6 +127,7 @@ void AuthService::register_routes(http::Router& router) {
     router.add("GET", "/auth/v1/admin/users/:id", wrap(&AuthService::admin_get_user), keyed);
     router.add("PUT", "/auth/v1/admin/users/:id", wrap(&AuthService::admin_update_user), keyed);
     router.add("DELETE", "/auth/v1/admin/users/:id", wrap(&AuthService::admin_delete_user), keyed);
+    router.add("POST", "/auth/v1/admin/generate_link", wrap(&AuthService::admin_generate_link), keyed);
 }
 
 const http::AuthContext& AuthService::caller(Request& req) const {

@@ -105,6 +105,8 @@ private:
     Awaitable<Response> admin_get_user(Request& req);
     Awaitable<Response> admin_update_user(Request& req);
     Awaitable<Response> admin_delete_user(Request& req);
+    // handle_admin_generate_link.cpp
+    Awaitable<Response> admin_generate_link(Request& req);
 
     // session_issue.cpp: new session for a user and the response carrying it.
     struct IssuedSession {
@@ -129,6 +131,16 @@ private:
         std::string email;         // the user's current email (templates' .Email)
         std::string redirect_to;   // already validated
     };
+    // A fresh code and link token for a request (nothing stored yet): what a message carries
+    // and the row put_code stores. Shared by send_code and the admin's generate_link.
+    struct NewLinkCode {
+        std::string code;         // the digits a user types (email_otp)
+        std::string link_token;   // the link's secret (token_hash; only its hash is stored)
+        std::string type;         // the /verify type of the link
+        std::string action_link;  // <verify url>?token=...&type=...&redirect_to=...
+        NewCode row;
+    };
+    NewLinkCode make_code(const CodeRequest& request) const;
     // Returns the outbox id. Throws 429 over_email_send_rate_limit / over_sms_send_rate_limit
     // while the recipient's send interval runs.
     Awaitable<std::int64_t> send_code(const CodeRequest& request);

@@ -103,6 +103,11 @@ Result<std::optional<std::string>> opt_string(const Json& body, const char* key)
     return std::optional<std::string>(it->get<std::string>());
 }
 
+std::optional<std::string> non_empty(std::optional<std::string> s) {
+    if (s && s->empty()) s.reset();
+    return s;
+}
+
 Result<std::optional<bool>> opt_bool(const Json& body, const char* key) {
     auto it = body.find(key);
     if (it == body.end() || it->is_null()) return std::optional<bool>{};

@@ -29,6 +29,8 @@ Result<Json> parse_body(std::string_view body);
 Result<std::optional<std::string>> opt_string(const Json& body, const char* key);
 Result<std::optional<bool>> opt_bool(const Json& body, const char* key);
 Result<std::optional<Json>> opt_object(const Json& body, const char* key);
+// An optional string with "" treated as absent (supabase-js sends empty fields).
+std::optional<std::string> non_empty(std::optional<std::string> s);
 
 // True when text is a canonical UUID (8-4-4-4-12 hex).
 bool is_uuid(std::string_view text);
