@@ -141,13 +141,17 @@ Router::Match Router::match(std::string_view method, std::string_view path, bool
     std::size_t best_index[3] = {0, 0, 0};
     std::array<int, 32> best_ranks[3];
     std::array<int, 32> ranks;
-    auto consider = [&](std::size_t index) {
+    // Pass 1 looks only at routes of the request's method (the usual case ends there); pass 2,
+    // only when that found nothing, at the others (HEAD -> GET, 405).
+    auto consider = [&](std::size_t index, bool exact_pass) {
         const Route& r = routes_[index];
         if (ws != static_cast<bool>(r.ws_handler)) return;
+        const bool exact = ws || r.method == method;
+        if (exact != exact_pass) return;
         ranks.fill(-1);
         if (!try_match(r.segments, segs, ranks)) return;
         int cls = 2;
-        if (ws || r.method == method) cls = 0;
+        if (exact) cls = 0;
         else if (method == "HEAD" && r.method == "GET") cls = 1;
         // Lexicographic comparison: the first differing segment decides (literal > param >
         // rest); on a tie the route registered first wins.
@@ -157,12 +161,17 @@ Router::Match Router::match(std::string_view method, std::string_view path, bool
             best_ranks[cls] = ranks;
         }
     };
+    const std::vector<std::size_t>* literal_first = nullptr;
     if (segs.count > 0) {
-        if (auto it = by_first_segment_.find(segs.at(0)); it != by_first_segment_.end()) {
-            for (std::size_t index : it->second) consider(index);
-        }
+        if (auto it = by_first_segment_.find(segs.at(0)); it != by_first_segment_.end()) literal_first = &it->second;
     }
-    for (std::size_t index : dynamic_first_segment_) consider(index);
+    for (const bool exact_pass : {true, false}) {
+        if (!exact_pass && best[0] != nullptr) break;
+        if (literal_first != nullptr) {
+            for (std::size_t index : *literal_first) consider(index, exact_pass);
+        }
+        for (std::size_t index : dynamic_first_segment_) consider(index, exact_pass);
+    }
 
     Match m;
     const Route* chosen = best[0] ? best[0] : best[1];

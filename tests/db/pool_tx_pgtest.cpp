@@ -79,6 +79,33 @@ TEST_F(PoolTx, SwitchesRoleAndSetsClaimsAndSettings) {
     EXPECT_EQ(pool->stats().total, 1u);
 }
 
+// Read-only requests run without BEGIN/COMMIT: the settings must still reach the statement,
+// the transaction must be read-only, and nothing may outlive it.
+TEST_F(PoolTx, ReadOnlyImplicitTransactionKeepsSettingsUntilTheEnd) {
+    db::Settings s;
+    s.pool_size = 1;
+    auto pool = make_pool(s);
+    TxContext ctx = as("test_anon", R"({"sub":"u2"})");
+    ctx.read_only = true;
+    for (int i = 0; i < 150; ++i) ctx.settings.emplace_back("test.k" + std::to_string(i), "v" + std::to_string(i));
+    Rows r = run(pool->run_in_tx(ctx,
+        "select current_user, current_setting('request.jwt.claims')::json->>'sub',"
+        " current_setting('test.k0'), current_setting('test.k149'), current_setting('transaction_read_only')"));
+    EXPECT_EQ(r.get(0, 0), "test_anon");
+    EXPECT_EQ(r.get(0, 1), "u2");
+    EXPECT_EQ(r.get(0, 2), "v0");
+    EXPECT_EQ(r.get(0, 3), "v149");
+    EXPECT_EQ(r.get(0, 4), "on");
+    Rows after = run(pool->query(
+        "select current_user, coalesce(current_setting('test.k149', true), ''), current_setting('transaction_read_only')"));
+    EXPECT_EQ(after.get(0, 0), "postgres");
+    EXPECT_EQ(after.get(0, 1), "");
+    EXPECT_EQ(after.get(0, 2), "off");
+    ctx.read_only = false;  // the same settings in an explicit transaction
+    EXPECT_EQ(run(pool->run_in_tx(ctx, "select current_setting('test.k149')")).get(0, 0), "v149");
+    EXPECT_EQ(pool->stats().total, 1u);
+}
+
 TEST_F(PoolTx, CommitsByDefaultAndRollsBackOnRequest) {
     auto pool = make_pool();
     Rows kept = run(pool->run_in_tx(as("test_user"), "insert into note(body) values ($1) returning body",

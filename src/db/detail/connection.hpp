@@ -92,6 +92,12 @@ public:
 
     // Checkout check: reads pending bytes so a server-closed socket is noticed before use.
     bool alive();
+    // A connection given back moments ago skips that check (one recv() per request saved on a
+    // busy pool); if the server dropped it meanwhile, the request fails like an in-flight one.
+    void mark_released(std::chrono::steady_clock::time_point now) { released_at_ = now; }
+    [[nodiscard]] bool recently_released(std::chrono::steady_clock::time_point now) const {
+        return now - released_at_ < std::chrono::seconds(1);
+    }
     [[nodiscard]] bool broken() const { return broken_; }
     void mark_broken() { broken_ = true; }
     [[nodiscard]] bool idle() const;  // connected, no transaction open, no result pending
@@ -115,6 +121,7 @@ private:
     std::uint64_t deadline_gen_ = 0;
     bool timed_out_ = false;
     bool broken_ = false;
+    std::chrono::steady_clock::time_point released_at_{};
     StatementCache statements_;
 };
 

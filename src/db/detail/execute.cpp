@@ -109,12 +109,13 @@ void drop_stale(Connection& c, std::string_view sql, Stale s) {
     if (s == Stale::kInvalidated) c.statements().discard(sql);
 }
 
-// SELECT set_config($1, $2, true) IS NULL, set_config($3, $4, true) IS NULL, ... with ('role',
-// ..), ('request.jwt.claims', ..), extras. set_config('role', r, true) is SET LOCAL ROLE r (as
+// SELECT num_nulls(set_config($1, $2, true), set_config($3, $4, true), ...) with ('role', ..),
+// ('request.jwt.claims', ..), extras. set_config('role', r, true) is SET LOCAL ROLE r (as
 // PostgREST does). Names are parameters too, so the text depends only on how many settings there
-// are: prepared once per count and connection, built once per count and thread. `IS NULL` keeps
-// the values (request headers, claims) from being echoed back. The values are borrowed from the
-// TxContext, which outlives the pipeline.
+// are: prepared once per count and connection, built once per count and thread. num_nulls()
+// evaluates every argument and answers one small number, so the values (request headers,
+// claims) are not echoed back. The values are borrowed from the TxContext, which outlives the
+// pipeline.
 // In an implicit transaction (no BEGIN) it also makes the transaction read-only: only turning
 // read-only ON is allowed after the first snapshot, and that is the only way used here.
 class GucStatement {
@@ -136,13 +137,28 @@ public:
         if (cache.size() <= pairs) cache.resize(pairs + 1);
         std::string& text = cache[pairs];
         if (text.empty()) {
-            text = "SELECT ";
-            if (read_only_) text += "set_config('transaction_read_only', 'on', true) IS NULL";
-            for (std::size_t i = 0; i < pairs; ++i) {
-                if (i > 0 || read_only_) text += ", ";
-                text += "set_config($" + std::to_string(2 * i + 1) + ", $" + std::to_string(2 * i + 2) +
-                        ", true) IS NULL";
+            // A function takes at most 100 arguments: one num_nulls column per kPerCall calls.
+            constexpr std::size_t kPerCall = 64;
+            text = "SELECT pg_catalog.num_nulls(";
+            std::size_t in_call = 0;
+            const auto next_argument = [&] {
+                if (in_call == kPerCall) {
+                    text += "), pg_catalog.num_nulls(";
+                    in_call = 0;
+                } else if (in_call > 0) {
+                    text += ", ";
+                }
+                ++in_call;
+            };
+            if (read_only_) {
+                next_argument();
+                text += "set_config('transaction_read_only', 'on', true)";
             }
+            for (std::size_t i = 0; i < pairs; ++i) {
+                next_argument();
+                text += "set_config($" + std::to_string(2 * i + 1) + ", $" + std::to_string(2 * i + 2) + ", true)";
+            }
+            text += ")";
         }
         return text;
     }

@@ -86,6 +86,7 @@ void Shard::release(std::shared_ptr<Connection> conn) {
         w->timer.cancel();
         return;
     }
+    conn->mark_released(Clock::now());
     idle_.push_back(std::move(conn));
     ++idle_count;
 }
@@ -146,7 +147,7 @@ Awaitable<Lease> Shard::acquire(std::chrono::milliseconds timeout) {
             idle_.pop_back();
             --idle_count;
             ++in_use;
-            if (conn->alive()) co_return Lease(this, std::move(conn));
+            if (conn->recently_released(Clock::now()) || conn->alive()) co_return Lease(this, std::move(conn));
             --in_use;
             drop(std::move(conn));  // server restarted or killed it while idle
         }

@@ -2,6 +2,9 @@
 // are copied as they are; anything else goes through nlohmann's escaper.
 #include "rest/detail/request_json.hpp"
 
+#include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <utility>
 
 #include <boost/container/small_vector.hpp>
@@ -12,9 +15,25 @@ namespace {
 
 using Pairs = boost::container::small_vector<std::pair<std::string_view, std::string_view>, 16>;
 
+// True when every byte is printable ASCII other than '"' and '\\', i.e. the JSON string is the
+// bytes themselves. Eight bytes per step (tokens and header values are long).
 bool plain_ascii(std::string_view s) {
-    for (char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+    const auto needs_escape = [](std::uint64_t x) {
+        const auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+        const std::uint64_t control = (x - kOnes * 0x20) & ~x & kHigh;  // a byte < 0x20
+        const std::uint64_t upper = ((x + kOnes * (127 - 0x7e)) | x) & kHigh;  // a byte > 0x7e
+        return control | upper | has_zero(x ^ (kOnes * '"')) | has_zero(x ^ (kOnes * '\\'));
+    };
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t x;
+        std::memcpy(&x, s.data() + i, 8);
+        if (needs_escape(x) != 0) return false;
+    }
+    for (; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
         if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return false;
     }
     return true;
@@ -80,6 +99,39 @@ std::string cookies_json(const http::Headers& headers) {
     return object_json(pairs);
 }
 
+namespace {
+
+// Scalars are written directly (a JWT is mostly strings and integer timestamps); anything
+// else as dump() writes it.
+void append_json_value(std::string& out, const Json& v) {
+    char buf[24];
+    switch (v.type()) {
+        case Json::value_t::string:
+            append_json_string(out, v.get_ref<const std::string&>());
+            return;
+        case Json::value_t::number_integer: {
+            auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get<std::int64_t>());
+            out.append(buf, end);
+            return;
+        }
+        case Json::value_t::number_unsigned: {
+            auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get<std::uint64_t>());
+            out.append(buf, end);
+            return;
+        }
+        case Json::value_t::boolean:
+            out += v.get<bool>() ? "true" : "false";
+            return;
+        case Json::value_t::null:
+            out += "null";
+            return;
+        default:
+            out += v.dump(-1, ' ', false, Json::error_handler_t::replace);
+    }
+}
+
+}  // namespace
+
 std::string compact_json(const Json& value) {
     if (!value.is_object()) return value.dump(-1, ' ', false, Json::error_handler_t::replace);
     std::string out = "{";
@@ -89,11 +141,7 @@ std::string compact_json(const Json& value) {
         first = false;
         append_json_string(out, k);
         out += ':';
-        if (v.is_string()) {
-            append_json_string(out, v.get_ref<const std::string&>());
-        } else {
-            out += v.dump(-1, ' ', false, Json::error_handler_t::replace);
-        }
+        append_json_value(out, v);
     }
     out += '}';
     return out;

@@ -48,6 +48,23 @@ TEST(RequestJson, CookiesFromEveryCookieHeader) {
     EXPECT_EQ(cookies_json(http::Headers{}), "{}");
 }
 
+TEST(RequestJson, StringsMatchDumpWhereverTheSpecialByteIs) {
+    // The fast path checks eight bytes at a time: put each kind of byte in every lane.
+    for (const char special : {'"', '\\', '\x1f', '\n', '\x7f', '\x80', '\xff', 'a', '/', '~'}) {
+        for (std::size_t pos = 0; pos < 20; ++pos) {
+            std::string s(20, 'x');
+            s[pos] = special;
+            std::string out;
+            rest::detail::append_json_string(out, s);
+            EXPECT_EQ(out, Json(s).dump(-1, ' ', false, Json::error_handler_t::replace))
+                << int(static_cast<unsigned char>(special)) << " at " << pos;
+        }
+    }
+    std::string out;
+    rest::detail::append_json_string(out, "");
+    EXPECT_EQ(out, "\"\"");
+}
+
 TEST(RequestJson, ClaimsMatchDump) {
     const Json claims = Json::parse(R"({"sub":"u1","role":"authenticated","exp":1700000000,
         "aal":"aal1","amr":[{"method":"password","timestamp":1}],"app_metadata":{"provider":"email"},
