@@ -1,4 +1,4 @@
-// Expired one-time code cleanup on a timer.
+// Expired one-time code (and PKCE flow state) cleanup on a timer.
 #include "auth/code_janitor.hpp"
 
 #include <boost/asio/post.hpp>
@@ -49,7 +49,10 @@ std::int64_t CodeJanitor::run_once() {
     auto result = conn.exec_params(
         "DELETE FROM auth.one_time_codes WHERE expires_at < now() AND sent_at < now() - $1::bigint * interval '1 second'",
         {std::to_string(options_.keep_seconds)});
-    return result.affected();
+    // PKCE flows whose link or auth code expired (rows of an adopted GoTrue table have no
+    // expires_at and are left alone).
+    auto flows = conn.exec_params("DELETE FROM auth.flow_state WHERE expires_at < now()", {});
+    return result.affected() + flows.affected();
 }
 
 }  // namespace basalt::auth

@@ -55,6 +55,7 @@ Awaitable<http::Response> AuthService::otp(Request& req) {
     auto data = get(opt_object(body, "data"));
     const bool create_user = get(opt_bool(body, "create_user")).value_or(true);
     const std::string channel = get(opt_string(body, "channel")).value_or("sms");
+    const auto pkce = get(parse_pkce(body));
     if (email && phone) throw ErrorException(validation_failed("Only an email address or phone number should be provided"));
     if (!email && !phone) throw ErrorException(validation_failed("An email address or phone number is required"));
     if (phone && channel != "sms") throw ErrorException(validation_failed("Unsupported channel: only sms is available"));
@@ -81,7 +82,8 @@ Awaitable<http::Response> AuthService::otp(Request& req) {
                               .channel = email ? messaging::Channel::kEmail : messaging::Channel::kSms,
                               .recipient = address,
                               .email = email ? address : "",
-                              .redirect_to = redirect_target(req)};
+                              .redirect_to = redirect_target(req),
+                              .pkce = email ? pkce : std::nullopt};
     co_return sent(bool(email), co_await send_code(request));
 }
 
@@ -89,6 +91,7 @@ Awaitable<http::Response> AuthService::recover(Request& req) {
     const Json body = get(parse_body(req.body));
     auto email = non_empty(get(opt_string(body, "email")));
     if (!email) throw ErrorException(validation_failed("Password recovery requires an email"));
+    const auto pkce = get(parse_pkce(body));
     limit(send_ip_.get(), req.client_ip);
     const std::string address = get(normalize_email(*email));
     // Unknown addresses get the same answer: the endpoint does not reveal who has an account.
@@ -98,7 +101,8 @@ Awaitable<http::Response> AuthService::recover(Request& req) {
                                   .channel = messaging::Channel::kEmail,
                                   .recipient = address,
                                   .email = address,
-                                  .redirect_to = redirect_target(req)};
+                                  .redirect_to = redirect_target(req),
+                                  .pkce = pkce};
         co_await send_code(request);
     }
     co_return http::Response::json(200, Json::object());
@@ -109,6 +113,7 @@ Awaitable<http::Response> AuthService::resend(Request& req) {
     const std::string type = get(opt_string(body, "type")).value_or("");
     auto email = non_empty(get(opt_string(body, "email")));
     auto phone = non_empty(get(opt_string(body, "phone")));
+    const auto pkce = get(parse_pkce(body));
     const bool by_email = type == "signup" || type == "email_change";
     if (!by_email && type != "sms" && type != "phone_change")
         throw ErrorException(validation_failed("Missing one of these types: signup, email_change, sms, phone_change"));
@@ -131,7 +136,8 @@ Awaitable<http::Response> AuthService::resend(Request& req) {
         .channel = by_email ? messaging::Channel::kEmail : messaging::Channel::kSms,
         .recipient = change ? found->pending : found->current,
         .email = by_email ? found->current : "",
-        .redirect_to = redirect_target(req)};
+        .redirect_to = redirect_target(req),
+        .pkce = by_email ? pkce : std::nullopt};
     co_return sent(by_email, co_await send_code(request));
 }
 

@@ -23,6 +23,7 @@ Awaitable<http::Response> AuthService::signup(Request& req) {
     auto password = get(opt_string(body, "password"));
     auto username = get(opt_string(body, "username"));
     auto data = get(opt_object(body, "data"));
+    const auto pkce = get(parse_pkce(body));
     if (email && email->empty()) email.reset();
     if (phone && phone->empty()) phone.reset();
 
@@ -77,7 +78,8 @@ Awaitable<http::Response> AuthService::signup(Request& req) {
                              .channel = email ? messaging::Channel::kEmail : messaging::Channel::kSms,
                              .recipient = address,
                              .email = email ? address : "",
-                             .redirect_to = redirect_target(req)};
+                             .redirect_to = redirect_target(req),
+                             .pkce = email ? pkce : std::nullopt};
     if (conflict) {
         // GoTrue's rule: when a confirmation step follows, answer as if the sign-up worked so
         // the endpoint does not reveal which addresses have accounts; with autoconfirm the

@@ -1,6 +1,7 @@
 // POST /auth/v1/token: grant_type=password (email, phone or Basalt username) and
 // grant_type=refresh_token (rotation with reuse detection). In cookie mode the refresh token
-// may come from its HttpOnly cookie, which then needs the CSRF header.
+// may come from its HttpOnly cookie, which then needs the CSRF header. grant_type=pkce is
+// dispatched to handle_pkce.cpp.
 #include "auth/cookies.hpp"
 #include "auth/errors.hpp"
 #include "auth/service.hpp"
@@ -37,6 +38,7 @@ Awaitable<http::Response> AuthService::token(Request& req) {
     const std::string grant(req.query_param("grant_type").value_or(""));
     if (grant == "password") co_return co_await password_grant(req, body);
     if (grant == "refresh_token") co_return co_await refresh_grant(req, body);
+    if (grant == "pkce") co_return co_await pkce_grant(req, body);
     throw ErrorException(auth_error(400, "validation_failed", "unsupported_grant_type"));
 }
 

@@ -34,6 +34,7 @@ Awaitable<http::Response> AuthService::put_user(Request& req) {
     auto password = get(opt_string(body, "password"));
     auto username = get(opt_string(body, "username"));
     auto data = get(opt_object(body, "data"));
+    const auto pkce = get(parse_pkce(body));
 
     auto current = co_await store_.get_user(me.id, me.session_id);
     if (!current) throw ErrorException(user_not_found());
@@ -67,7 +68,8 @@ Awaitable<http::Response> AuthService::put_user(Request& req) {
                                  .channel = by_email ? messaging::Channel::kEmail : messaging::Channel::kSms,
                                  .recipient = address,
                                  .email = user.value("email", ""),
-                                 .redirect_to = redirect_target(req)});
+                                 .redirect_to = redirect_target(req),
+                                 .pkce = by_email ? pkce : std::nullopt});
     }
     if (username) {
         if (!settings_.username_enabled) throw ErrorException(auth_error(422, "validation_failed", "Usernames are disabled"));

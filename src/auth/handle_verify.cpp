@@ -1,7 +1,8 @@
 // Redeeming one-time codes: POST /verify (verifyOtp: a code with its email/phone, or a link's
 // token_hash) answers with a session; GET /verify (the link in the email) redirects to the
 // allowed redirect_to or the site URL with the session, or the error, in the URL fragment
-// (compat reference §2.6). A code is single use; each wrong code spends one attempt of every
+// (compat reference §2.6); a PKCE flow's link (token "pkce_...") redirects with ?code= instead,
+// for POST /token?grant_type=pkce (handle_pkce.cpp). A code is single use; each wrong code spends one attempt of every
 // live code for that address, and at the limit the code (and its link) is dead.
 #include "auth/errors.hpp"
 #include "auth/service.hpp"
@@ -75,7 +76,7 @@ http::Response see_other(const std::string& location) {
 }  // namespace
 
 Awaitable<std::string> AuthService::redeem(const VerifyType& type, const std::string& address,
-                                           const std::string& secret, bool link) {
+                                           const std::string& secret, bool link, bool pkce) {
     auto tx = co_await store_.begin();
     std::optional<CodeRow> hit;
     if (link) {
@@ -102,6 +103,11 @@ Awaitable<std::string> AuthService::redeem(const VerifyType& type, const std::st
         }
     }
     if (hit->banned) throw ErrorException(auth_error(403, "user_banned", "User is banned"));
+    if (pkce) {
+        const bool issued = co_await store_.issue_auth_code(*tx, hash_link_token(secret), hit->user_id,
+                                                            settings_.flow_state_expiry_seconds);
+        if (!issued) throw ErrorException(auth_error(400, "flow_state_not_found", "No associated flow state found."));
+    }
     co_await store_.delete_code(*tx, hit->id);
     if (auto changes = changes_for(*hit)) {
         auto updated = co_await store_.update_user(*tx, hit->user_id, std::move(*changes));
@@ -143,6 +149,7 @@ Awaitable<http::Response> AuthService::verify_link(Request& req) {
     const std::string target = redirect_target(req);
     const std::string type_name(req.query_param("type").value_or(""));
     const std::string token(req.query_param("token").value_or(""));
+    const bool pkce = is_pkce_token(token);
     std::optional<Error> failure;
     try {
         if (token.empty()) throw ErrorException(validation_failed("Verify requires a token"));
@@ -152,10 +159,14 @@ Awaitable<http::Response> AuthService::verify_link(Request& req) {
         limit(verify_ip_.get(), req.client_ip);
         std::string user_id;
         try {
-            user_id = co_await redeem(*type, "", token, true);
+            user_id = co_await redeem(*type, "", token, true, pkce);
         } catch (const ErrorException& e) {
             if (e.error().code != "otp_expired") throw;
             failure = link_expired();
+        }
+        if (!failure && pkce) {
+            // PKCE: the app trades the code (with its verifier) for the session.
+            co_return see_other(with_query(target, {{"code", pkce_auth_code(code_key_, token)}}));
         }
         if (!failure) {
             const IssuedSession issued = co_await issue_session(req, user_id, "otp", "login");
@@ -179,9 +190,12 @@ Awaitable<http::Response> AuthService::verify_link(Request& req) {
         log::error("auth: verifying a link: {} {} ({})", failure->code, failure->message, failure->internal);
         message = "Unexpected failure, please try again";
     }
-    co_return see_other(with_fragment(target, {{"error", oauth_error(failure->status)},
-                                               {"error_code", failure->status >= 500 ? "unexpected_failure" : failure->code},
-                                               {"error_description", message}}));
+    const std::vector<std::pair<std::string, std::string>> error{
+        {"error", oauth_error(failure->status)},
+        {"error_code", failure->status >= 500 ? "unexpected_failure" : failure->code},
+        {"error_description", message}};
+    // A PKCE app reads its callback's query (GoTrue puts the error in both places then).
+    co_return see_other(with_fragment(pkce ? with_query(target, error) : target, error));
 }
 
 }  // namespace basalt::auth

@@ -83,10 +83,8 @@ std::string RedirectPolicy::pick(std::optional<std::string_view> requested) cons
     return site_url;
 }
 
-std::string with_fragment(std::string_view url, const std::vector<std::pair<std::string, std::string>>& params) {
-    std::string out(url.substr(0, url.find('#')));
-    out += '#';
-    bool first = true;
+namespace {
+void append_form(std::string& out, const std::vector<std::pair<std::string, std::string>>& params, bool first) {
     for (const auto& [key, value] : params) {
         if (!first) out += '&';
         first = false;
@@ -94,6 +92,24 @@ std::string with_fragment(std::string_view url, const std::vector<std::pair<std:
         out += '=';
         out += http::percent_encode(value);
     }
+}
+}  // namespace
+
+std::string with_fragment(std::string_view url, const std::vector<std::pair<std::string, std::string>>& params) {
+    std::string out(url.substr(0, url.find('#')));
+    out += '#';
+    append_form(out, params, true);
+    return out;
+}
+
+std::string with_query(std::string_view url, const std::vector<std::pair<std::string, std::string>>& params) {
+    const std::size_t hash = url.find('#');
+    std::string out(url.substr(0, hash));
+    const std::size_t q = out.find('?');
+    if (q == std::string::npos) out += '?';
+    else if (q + 1 != out.size() && out.back() != '&') out += '&';
+    append_form(out, params, true);
+    if (hash != std::string_view::npos) out += url.substr(hash);
     return out;
 }
 

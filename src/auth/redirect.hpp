@@ -33,5 +33,7 @@ std::optional<std::string> url_origin(std::string_view url);
 
 // url with its fragment replaced by the form-encoded params (keys in the given order).
 std::string with_fragment(std::string_view url, const std::vector<std::pair<std::string, std::string>>& params);
+// url with the form-encoded params appended to its query (before any fragment, which is kept).
+std::string with_query(std::string_view url, const std::vector<std::pair<std::string, std::string>>& params);
 
 }  // namespace basalt::auth

@@ -41,7 +41,7 @@ AuthService::NewLinkCode AuthService::make_code(const CodeRequest& r) const {
     const bool email = r.channel == messaging::Channel::kEmail;
     NewLinkCode out;
     out.code = generate_code(std::size_t(settings_.otp_length));
-    out.link_token = new_link_token();
+    out.link_token = r.pkce ? std::string(kPkceTokenPrefix) + new_link_token() : new_link_token();
     out.type = std::string(link_type(r.purpose));
     out.action_link = verify_url_ + "?token=" + out.link_token + "&type=" + out.type +
                       "&redirect_to=" + http::percent_encode(r.redirect_to);
@@ -88,6 +88,16 @@ Awaitable<std::int64_t> AuthService::send_code(const CodeRequest& r) {
     auto tx = co_await store_.begin();
     const std::optional<std::int64_t> wait = co_await store_.put_code(*tx, std::move(issued.row));
     if (wait) throw ErrorException(send_rate_limited(email, *wait));  // the transaction rolls back
+    if (r.pkce && email) {
+        NewFlowState flow{.user_id = r.user_id,
+                          .code_challenge = r.pkce->challenge,
+                          .code_challenge_method = r.pkce->method,
+                          .authentication_method = pkce_authentication_method(issued.type),
+                          .link_hash = hash_link_token(issued.link_token),
+                          .auth_code_hash = hash_link_token(pkce_auth_code(code_key_, issued.link_token)),
+                          .lifetime_seconds = settings_.otp_email_lifetime_seconds};
+        co_await store_.put_flow_state(*tx, std::move(flow));
+    }
     const std::int64_t outbox_id = co_await messaging::Outbox::enqueue(*tx, *message);
     co_await tx->commit();
     log::debug("auth: {} code for user {} queued as outbox message {}", issued.type, r.user_id, outbox_id);

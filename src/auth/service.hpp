@@ -22,6 +22,7 @@
 #include "auth/authenticator.hpp"
 #include "auth/one_time_code.hpp"
 #include "auth/password.hpp"
+#include "auth/pkce.hpp"
 #include "auth/redirect.hpp"
 #include "auth/settings.hpp"
 #include "auth/store.hpp"
@@ -82,6 +83,8 @@ private:
     Awaitable<Response> token(Request& req);
     Awaitable<Response> password_grant(Request& req, const Json& body);
     Awaitable<Response> refresh_grant(Request& req, const Json& body);
+    // handle_pkce.cpp
+    Awaitable<Response> pkce_grant(Request& req, const Json& body);
     // handle_otp.cpp: requests that send a code (and link)
     Awaitable<Response> otp(Request& req);
     Awaitable<Response> recover(Request& req);
@@ -130,6 +133,7 @@ private:
         std::string recipient;     // normalised email, or phone digits
         std::string email;         // the user's current email (templates' .Email)
         std::string redirect_to;   // already validated
+        std::optional<PkceChallenge> pkce;  // emailed link of a PKCE flow: opening it gives ?code=
     };
     // A fresh code and link token for a request (nothing stored yet): what a message carries
     // and the row put_code stores. Shared by send_code and the admin's generate_link.
@@ -146,9 +150,11 @@ private:
     Awaitable<std::int64_t> send_code(const CodeRequest& request);
     // The redirect target a request asks for (?redirect_to=), if allowed, else the site URL.
     std::string redirect_target(const Request& req) const;
-    // handle_verify.cpp: consumes a code (by address) or link token; returns the user id.
+    // handle_verify.cpp: consumes a code (by address) or link token; returns the user id. With
+    // pkce (a link only), the link's PKCE flow gets its auth code in the same transaction
+    // (400 flow_state_not_found, nothing consumed, when it has none).
     Awaitable<std::string> redeem(const VerifyType& type, const std::string& address, const std::string& secret,
-                                  bool link);
+                                  bool link, bool pkce = false);
     // Phones as auth.users stores them (E.164 digits, no '+'), sms.default_country_code applied.
     Result<std::string> phone_of(std::string_view text) const;
     // A user for a first sign-in by code: unconfirmed, no password. Returns its id (also when

@@ -48,6 +48,9 @@ struct Settings {
     std::int64_t otp_email_send_interval_seconds = 60;  // per recipient; 0 = no limit
     std::int64_t otp_sms_send_interval_seconds = 60;
     std::int64_t otp_cleanup_interval_seconds = 600;    // deleting expired codes
+    // PKCE (supabase-js flowType 'pkce'): how long the auth code of an opened link can be
+    // exchanged (POST /token?grant_type=pkce). GoTrue's default.
+    std::int64_t flow_state_expiry_seconds = 300;
 
     // Passwords.
     std::int64_t password_min_length = 6;
@@ -108,6 +111,7 @@ struct Settings {
         v("otp.email_send_interval_seconds", s.otp_email_send_interval_seconds, {.min = 0, .max = 86400, .help = "minimum time between two emails with a code to one address; 0 = no limit"});
         v("otp.sms_send_interval_seconds", s.otp_sms_send_interval_seconds, {.min = 0, .max = 86400, .help = "minimum time between two SMS with a code to one number; 0 = no limit"});
         v("otp.cleanup_interval_seconds", s.otp_cleanup_interval_seconds, {.min = 1, .max = 86400, .help = "how often expired codes are deleted"});
+        v("flow_state_expiry_seconds", s.flow_state_expiry_seconds, {.min = 1, .max = 86400, .help = "how long the auth code of an opened PKCE link can be exchanged for a session"});
 
         v("password.min_length", s.password_min_length, {.min = 1, .max = 72, .help = "minimum password length"});
         v("password.required_characters", s.password_required_characters, {.help = "classes every password needs: lower, upper, digit, symbol"});

@@ -115,6 +115,23 @@ struct PendingChange {
     bool confirmed = false;  // current address confirmed
 };
 
+// A PKCE flow waiting for its emailed link (store_flow_state.cpp, migration 0010).
+struct NewFlowState {
+    std::string user_id;
+    std::string code_challenge, code_challenge_method;  // method "s256" | "plain"
+    std::string authentication_method;                  // GoTrue's name ("magiclink", "email/signup", ...)
+    std::string link_hash;                               // of the link token
+    std::string auth_code_hash;                          // of the code the opened link will give
+    std::int64_t lifetime_seconds = 3600;                // the link's
+};
+
+// A flow whose auth code was presented, locked for the exchange.
+struct FlowStateRow {
+    std::string id, user_id, code_challenge, code_challenge_method, authentication_method;
+    bool expired = false;
+    bool banned = false;
+};
+
 struct UserPage {
     std::int64_t total = 0;
     Json users = Json::array();
@@ -183,6 +200,14 @@ public:
                                                         std::int64_t max_attempts);
     Awaitable<void> spend_attempts(Tx& tx, const std::vector<std::int64_t>& ids);
     Awaitable<void> delete_code(Tx& tx, std::int64_t id);
+    // PKCE flow state (store_flow_state.cpp).
+    Awaitable<void> put_flow_state(Tx& tx, NewFlowState flow);
+    // The flow of an opened link gets its auth code: usable from now for expiry_seconds, once.
+    // false when the link has no pending flow.
+    Awaitable<bool> issue_auth_code(Tx& tx, std::string link_hash, std::string user_id, std::int64_t expiry_seconds);
+    // The issued flow with this auth code (of a user not deleted), locked FOR UPDATE.
+    Awaitable<std::optional<FlowStateRow>> lock_flow_state(Tx& tx, std::string auth_code_hash);
+    Awaitable<void> delete_flow_state(Tx& tx, std::string id);
     Awaitable<std::optional<PendingChange>> find_by_address(IdentifierKind kind, std::string address);
 
     enum class LogoutScope { kLocal, kGlobal, kOthers };

@@ -1,7 +1,9 @@
 // Admin-generated links and the PKCE flow end to end: the real binary, the unmodified
 // supabase-js client and a real SMTP server. auth.admin.generateLink for every type, each
 // result redeemed the three ways (action link followed by hand, email_otp, hashed_token), and
-// nothing mailed; the anon key refused.
+// nothing mailed; the anon key refused. PKCE: a flowType 'pkce' client with its own storage
+// asks for a link, the mailed link redirects with ?code=, exchangeCodeForSession trades it
+// (with the stored verifier) for a session; a wrong verifier and a reused code fail.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient } from '@supabase/supabase-js';
@@ -15,8 +17,20 @@ const clientOptions = {
 };
 
 const fragmentOf = (url) => Object.fromEntries(new URLSearchParams(new URL(url).hash.slice(1)));
+const linkIn = (text) => /(http:\/\/127\.0\.0\.1:\d+\/auth\/v1\/verify\?\S+)/.exec(text)?.[1];
 
-describe('auth.admin.generateLink (supabase-js)', () => {
+// supabase-js storage (getItem/setItem/removeItem) kept in a Map the test can read and edit.
+function memoryStorage() {
+  const items = new Map();
+  return {
+    items,
+    getItem: (k) => (items.has(k) ? items.get(k) : null),
+    setItem: (k, v) => void items.set(k, v),
+    removeItem: (k) => void items.delete(k),
+  };
+}
+
+describe('auth.admin.generateLink and PKCE links (supabase-js)', () => {
   let srv, smtp, admin;
   before(async () => {
     const smtpPort = await freePort();
@@ -164,8 +178,89 @@ describe('auth.admin.generateLink (supabase-js)', () => {
     // Give the outbox sender a moment: had anything been queued it would have arrived.
     await new Promise((r) => setTimeout(r, 1500));
     assert.deepEqual(
-      smtp.messages.map((m) => m.mail.to?.text),
+      smtp.messages.map((m) => m.mail.to?.text).filter((to) => to.startsWith('gl-')),
       [],
     );
+  });
+
+  // A PKCE client: the verifier lives in `storage` under <storageKey>-code-verifier.
+  const pkceClient = (storage) =>
+    createClient(srv.url, srv.anonKey, {
+      auth: {
+        flowType: 'pkce',
+        storage,
+        storageKey: 'e2e',
+        persistSession: true,
+        autoRefreshToken: false,
+        detectSessionInUrl: false,
+      },
+      realtime: { transport: WebSocket },
+    });
+  async function mailedLink(to, n = 1) {
+    const mails = () => smtp.messages.filter((m) => m.mail.to?.text === to);
+    await waitFor(() => mails().length >= n, { what: `mail #${n} to ${to}` });
+    const link = linkIn(mails()[n - 1].mail.text);
+    assert.ok(link, mails()[n - 1].mail.text);
+    return link;
+  }
+  // Opens a mailed link like a browser and returns the ?code= it redirected with.
+  async function codeFrom(link, expectedStart) {
+    const res = await fetch(link, { redirect: 'manual' });
+    assert.equal(res.status, 303);
+    const location = res.headers.get('location');
+    assert.ok(location.startsWith(expectedStart), location);
+    assert.equal(new URL(location).hash, '', 'no tokens in the fragment');
+    return new URL(location).searchParams.get('code');
+  }
+
+  test('PKCE: signInWithOtp, mailed link redirects with ?code=, exchangeCodeForSession; wrong verifier and reuse fail', async () => {
+    const storage = memoryStorage();
+    const c = pkceClient(storage);
+    const sent = await c.auth.signInWithOtp({
+      email: 'pkce@example.com',
+      options: { emailRedirectTo: 'http://localhost:3000/callback' },
+    });
+    assert.equal(sent.error, null);
+    const verifier = storage.getItem('e2e-code-verifier');
+    assert.ok(verifier && verifier.length >= 43, String(verifier));
+    const link = await mailedLink('pkce@example.com');
+    assert.match(link, /token=pkce_/);
+    const code = await codeFrom(link, 'http://localhost:3000/callback?code=');
+    assert.ok(code);
+
+    storage.setItem('e2e-code-verifier', JSON.stringify('x'.repeat(56)));  // supabase-js stores JSON
+    const wrong = await c.auth.exchangeCodeForSession(code);
+    assert.equal(wrong.error?.status, 400);
+    assert.equal(wrong.error?.code, 'bad_code_verifier');
+
+    storage.setItem('e2e-code-verifier', verifier);
+    const { data, error } = await c.auth.exchangeCodeForSession(code);
+    assert.equal(error, null);
+    assert.equal(data.user.email, 'pkce@example.com');
+    assert.ok(data.session.access_token && data.session.refresh_token);
+    const me = await c.auth.getUser();
+    assert.equal(me.error, null);
+    assert.equal(me.data.user.email, 'pkce@example.com');
+
+    storage.setItem('e2e-code-verifier', verifier);
+    const reused = await pkceClient(storage).auth.exchangeCodeForSession(code);
+    assert.equal(reused.error?.status, 404);
+    assert.equal(reused.error?.code, 'flow_state_not_found');
+  });
+
+  test('PKCE: resetPasswordForEmail link, exchange reports a recovery, then a new password', async () => {
+    const storage = memoryStorage();
+    const c = pkceClient(storage);
+    const up = await admin.auth.admin.createUser({ email: 'pkce-rec@example.com', password: 'password1', email_confirm: true });
+    assert.equal(up.error, null);
+    const sent = await c.auth.resetPasswordForEmail('pkce-rec@example.com', { redirectTo: 'http://localhost:3000/reset' });
+    assert.equal(sent.error, null);
+    const code = await codeFrom(await mailedLink('pkce-rec@example.com'), 'http://localhost:3000/reset?code=');
+    const { data, error } = await c.auth.exchangeCodeForSession(code);
+    assert.equal(error, null);
+    assert.equal(data.redirectType, 'recovery');
+    assert.equal((await c.auth.updateUser({ password: 'password2' })).error, null);
+    const ok = await client().auth.signInWithPassword({ email: 'pkce-rec@example.com', password: 'password2' });
+    assert.equal(ok.error, null);
   });
 });
