@@ -16,6 +16,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "auth/store.hpp"
+#include "common/log.hpp"
 
 namespace basalt::auth {
 
@@ -105,6 +106,11 @@ Awaitable<std::optional<Store::RefreshAttempt>> Store::lead_rotations(std::share
     std::exception_ptr error;
     try {
         results = co_await rotate_batch(batch);
+    } catch (const std::exception& e) {
+        error = std::current_exception();
+        if (members.size() > 1)
+            log::warn("auth: {} refresh rotations failed together ({}); retrying them one by one", members.size(),
+                      e.what());
     } catch (...) {
         error = std::current_exception();
     }

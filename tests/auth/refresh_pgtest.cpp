@@ -69,18 +69,30 @@ boost::asio::awaitable<Json> refresh_in_flight(http::Router& router, std::string
     co_return Json{{"status", res.status}, {"body", Json::parse(res.body)}};
 }
 
+// All of `tokens` refreshed at once on `io`, replies in the same order.
+std::vector<Json> refresh_together(boost::asio::io_context& io, http::Router& router,
+                                   const std::vector<std::string>& tokens) {
+    std::vector<std::future<Json>> replies;
+    for (const auto& t : tokens)
+        replies.push_back(boost::asio::co_spawn(io, refresh_in_flight(router, t), boost::asio::use_future));
+    run_until(io, [&] {
+        for (auto& r : replies)
+            if (r.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+        return true;
+    }, std::chrono::seconds(20));
+    std::vector<Json> out;
+    for (auto& r : replies) out.push_back(r.get());
+    return out;
+}
+
 TEST_F(AuthTest, ConcurrentRefreshesBothSucceedWithOnePair) {
     start();
     auto s = signup("race@example.com");
     const std::string token = s.body["refresh_token"];
     // Two requests in flight at once on the event loop (two tabs refreshing together).
-    auto a = boost::asio::co_spawn(io_, refresh_in_flight(*router_, token), boost::asio::use_future);
-    auto b = boost::asio::co_spawn(io_, refresh_in_flight(*router_, token), boost::asio::use_future);
-    run_until(io_, [&] {
-        return a.wait_for(std::chrono::seconds(0)) == std::future_status::ready &&
-               b.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
-    }, std::chrono::seconds(20));
-    Json ra = a.get(), rb = b.get();
+    const std::vector<Json> out = refresh_together(io_, *router_, {token, token});
+    const Json& ra = out[0];
+    const Json& rb = out[1];
     ASSERT_EQ(ra["status"], 200) << ra;
     ASSERT_EQ(rb["status"], 200) << rb;
     EXPECT_EQ(ra["body"]["refresh_token"], rb["body"]["refresh_token"]);
@@ -98,16 +110,7 @@ TEST_F(AuthTest, ConcurrentRefreshesOfManySessionsShareStatements) {
     std::vector<std::string> presented = tokens;
     presented.push_back(tokens[0]);
     presented.push_back("no-such-token");
-    std::vector<std::future<Json>> replies;
-    for (const auto& t : presented)
-        replies.push_back(boost::asio::co_spawn(io_, refresh_in_flight(*router_, t), boost::asio::use_future));
-    run_until(io_, [&] {
-        for (auto& r : replies)
-            if (r.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
-        return true;
-    }, std::chrono::seconds(20));
-    std::vector<Json> out;
-    for (auto& r : replies) out.push_back(r.get());
+    const std::vector<Json> out = refresh_together(io_, *router_, presented);
     for (int i = 0; i < 9; ++i) {
         ASSERT_EQ(out[i]["status"], 200) << out[i];
         EXPECT_NE(out[i]["body"]["refresh_token"], tokens[i]);
@@ -127,6 +130,26 @@ TEST_F(AuthTest, ConcurrentRefreshesOfManySessionsShareStatements) {
     EXPECT_LT(std::stoi(std::string(sql("select count(distinct created_at) from auth.audit_log_entries "
                                         "where payload->>'action' = 'token_refreshed'").get(0, 0))),
               10);
+}
+
+TEST_F(AuthTest, ABatchThatFailsIsRetriedOneRotationAtATime) {
+    start();
+    std::vector<std::string> tokens;
+    for (int i = 0; i < 6; ++i) tokens.push_back(signup("poison" + std::to_string(i) + "@example.com").body["refresh_token"]);
+    // tokens[0]'s successor already exists, so rotating it violates the unique token index
+    // and fails whatever statement it is part of.
+    const std::string taken = auth::hash_refresh_token(auth::child_refresh_token(kAuthSecret, tokens[0]));
+    sql("insert into auth.refresh_tokens (token, session_id, revoked) select $1, session_id, true "
+        "from auth.refresh_tokens limit 1", {taken});
+    // The first four run alone; tokens[5] and tokens[0] then share a batch, which fails.
+    const std::vector<Json> out =
+        refresh_together(io_, *router_, {tokens[1], tokens[2], tokens[3], tokens[4], tokens[5], tokens[0]});
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(out[i]["status"], 200) << out[i];
+    EXPECT_NE(out[5]["status"], 200) << out[5];
+    // Only the five rotations that succeeded left a trace.
+    EXPECT_EQ(sql("select count(*) from auth.audit_log_entries where payload->>'action' = 'token_refreshed'").get(0, 0),
+              "5");
+    EXPECT_EQ(sql("select count(*) from auth.refresh_tokens where revoked is not true").get(0, 0), "6");
 }
 
 TEST_F(AuthTest, UnknownAndMissingRefreshTokens) {
