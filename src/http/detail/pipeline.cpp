@@ -52,7 +52,7 @@ Router::Match Pipeline::route(Request& request, bool websocket) const {
     if (config_.router != nullptr) {
         match = config_.router->match(request.method, request.path, websocket);
         request.route = match.pattern;
-        request.path_params = match.params;
+        request.path_params = std::move(match.params);  // nothing reads them from the match
     }
     return match;
 }

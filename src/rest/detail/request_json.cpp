@@ -134,7 +134,9 @@ void append_json_value(std::string& out, const Json& v) {
 
 std::string compact_json(const Json& value) {
     if (!value.is_object()) return value.dump(-1, ' ', false, Json::error_handler_t::replace);
-    std::string out = "{";
+    std::string out;
+    out.reserve(256);
+    out += '{';
     bool first = true;
     for (const auto& [k, v] : value.items()) {
         if (!first) out += ',';

@@ -29,13 +29,15 @@ struct TopLevel {
 TopLevel top_level(SqlBuilder& b, const ReadNode& root, std::string source) {
     TopLevel t;
     t.source = std::move(source);
-    std::string sql = "SELECT " + b.projection(root) + " FROM " + t.source;
+    std::string sql;
+    sql.reserve(256);
+    sql.append("SELECT ").append(b.projection(root)).append(" FROM ").append(t.source);
     auto joins = b.joins(root);
-    t.joins = joins.all;
-    t.counting_joins = joins.counting;
+    t.joins = std::move(joins.all);
+    t.counting_joins = std::move(joins.counting);
     t.where = b.where(root.where);
     sql += t.joins;
-    if (!t.where.empty()) sql += " WHERE " + t.where;
+    if (!t.where.empty()) sql.append(" WHERE ").append(t.where);
     std::string group;
     if (root.has_aggregates) {
         for (std::size_t i = 0; i < root.projection.size(); ++i) {
@@ -100,11 +102,26 @@ std::string body_expr(const Plan& plan, const std::string& rows, bool single_row
     return "COALESCE(pg_catalog.json_agg(" + row_json(plan) + "), '[]')::text";
 }
 
-std::string outer_select(const std::string& total, const std::string& body, const std::string& rows) {
-    return "SELECT " + total + " AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, " +
-           body + " AS body, nullif(pg_catalog.current_setting('response.headers', true), '') "
-           "AS response_headers, nullif(pg_catalog.current_setting('response.status', true), "
-           "'') AS response_status FROM " + rows + " AS _postgrest_t";
+// Appends SELECT <total>, count, <body>, response GUCs FROM <rows>. Built in place: it runs for
+// every request.
+void append_outer_select(std::string& sql, std::string_view total, std::string_view body,
+                         std::string_view rows) {
+    static constexpr std::string_view kCount = " AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, ";
+    static constexpr std::string_view kGucs =
+        " AS body, nullif(pg_catalog.current_setting('response.headers', true), '') "
+        "AS response_headers, nullif(pg_catalog.current_setting('response.status', true), "
+        "'') AS response_status FROM ";
+    sql.reserve(sql.size() + 7 + total.size() + kCount.size() + body.size() + kGucs.size() + rows.size() + 16);
+    sql.append("SELECT ").append(total).append(kCount).append(body).append(kGucs).append(rows).append(" AS _postgrest_t");
+}
+
+// WITH pgrst_source AS (<inner>) <outer select over pgrst_source>
+std::string with_source(std::string_view inner, std::string_view total, std::string_view body) {
+    std::string sql;
+    sql.reserve(inner.size() + total.size() + body.size() + 512);
+    sql.append("WITH pgrst_source AS (").append(inner).append(") ");
+    append_outer_select(sql, total, body, "pgrst_source");
+    return sql;
 }
 
 Statement read_sql(const Plan& plan) {
@@ -112,8 +129,7 @@ Statement read_sql(const Plan& plan) {
     const ReadNode& root = plan.root;
     TopLevel t = top_level(b, root, qualified(root.name) + " AS " + quote_ident(root.alias));
     const std::string total = total_expr(b, plan, t, true);
-    std::string sql = "WITH pgrst_source AS (" + t.query + ") " +
-                      outer_select(total, body_expr(plan, "pgrst_source", false), "pgrst_source");
+    std::string sql = with_source(t.query, total, body_expr(plan, "pgrst_source", false));
     return Statement{std::move(sql), b.take_params()};
 }
 
@@ -176,13 +192,12 @@ Statement call_sql(const Plan& plan, const ApiRequest& req) {
         }
         const std::string total = plan.count == CountPref::kNone ? "NULL::bigint"
                                                                   : "(SELECT pg_catalog.count(*) FROM pgrst_source)";
-        std::string sql = "WITH pgrst_source AS (" + inner + ") " + outer_select(total, body, "pgrst_source");
+        std::string sql = with_source(inner, total, body);
         return Statement{std::move(sql), b.take_params()};
     }
     TopLevel t = top_level(b, root, source);
     const std::string total = total_expr(b, plan, t, false);
-    std::string sql = "WITH pgrst_source AS (" + t.query + ") " +
-                      outer_select(total, body_expr(plan, "pgrst_source", !fn.returns_set), "pgrst_source");
+    std::string sql = with_source(t.query, total, body_expr(plan, "pgrst_source", !fn.returns_set));
     return Statement{std::move(sql), b.take_params()};
 }
 
@@ -201,7 +216,7 @@ Statement mutation_sql(const Plan& plan, const ApiRequest& req) {
     const ReadNode& root = plan.root;
     std::string rows_query = b.select(root, "pgrst_source AS " + quote_ident(root.alias));
     sql += ", pgrst_rows AS (" + rows_query + ") ";
-    sql += outer_select("NULL::bigint", body_expr(plan, "pgrst_rows", false), "pgrst_rows");
+    append_outer_select(sql, "NULL::bigint", body_expr(plan, "pgrst_rows", false), "pgrst_rows");
     return Statement{std::move(sql), b.take_params()};
 }
 
