@@ -11,6 +11,7 @@
 #include "common/log.hpp"
 #include "rest/detail/request_json.hpp"
 #include "rest/detail/service_impl.hpp"
+#include "rest/detail/shape_cache.hpp"
 #include "rest/parse/parse.hpp"
 #include "rest/response.hpp"
 #include "rest/sql/statement.hpp"
@@ -22,13 +23,15 @@ namespace {
 constexpr std::chrono::milliseconds kPendingReloadWait{3000};
 
 struct Prepared {
-    meta::SnapshotPtr snapshot;  // the plan points into it
-    ApiRequest req;
-    Plan plan;
-    Statement stmt;
+    CompiledPtr compiled;  // request, plan and statement text (possibly shared by its shape)
+    SqlParams params;      // this request's parameters
     db::TxContext ctx;
     bool checked = false;   // run in an explicit transaction and check before commit
     bool rollback = false;  // Prefer: tx=rollback
+
+    [[nodiscard]] const ApiRequest& req() const { return compiled->req; }
+    [[nodiscard]] const Plan& plan() const { return compiled->plan; }
+    [[nodiscard]] const std::string& sql() const { return compiled->stmt.text; }
 };
 
 // Only names PostgreSQL accepts in a GUC: a namespaced claim such as
@@ -70,38 +73,91 @@ db::TxContext tx_context(const RestService::Impl& impl, const http::Request& r,
     return ctx;
 }
 
-Result<std::unique_ptr<Prepared>> prepare(const RestService::Impl& impl, meta::SnapshotPtr snapshot,
-                                          http::Request& request, bool rpc) {
+// parse -> plan -> to_sql for `query` (the request's own parameters or their sentinel copy).
+Result<std::shared_ptr<Compiled>> compile(const RestService::Impl& impl, meta::SnapshotPtr snapshot,
+                                          const http::Request& request, bool rpc,
+                                          const std::vector<std::pair<std::string, std::string>>& query) {
     const Settings& settings = impl.settings;
-    auto p = std::make_unique<Prepared>();
-    p->snapshot = std::move(snapshot);
+    auto c = std::make_shared<Compiled>();
+    c->snapshot = std::move(snapshot);
     RawRequest raw;
     raw.method = request.method;
     raw.resource = rpc ? request.param("fn") : request.param("table");
     raw.rpc = rpc;
-    raw.query = &request.query;
+    raw.query = &query;
     raw.headers = &request.headers.items();
     raw.body = request.body;
     ParseOptions popts;
     popts.schemas = settings.schemas;
     auto req = parse(raw, popts);
     if (!req) return req.error();
-    p->req = std::move(req).value();
-    if (p->req.action == Action::kOptions) return p;
+    c->req = std::move(req).value();
+    if (c->req.action == Action::kOptions) return c;
     PlanOptions opts;
     opts.max_rows = settings.max_rows;
     opts.aggregates_enabled = settings.aggregates_enabled;
-    auto plan = rest::plan(p->req, *p->snapshot, opts);
+    auto plan = rest::plan(c->req, *c->snapshot, opts);
     if (!plan) return plan.error();
-    p->plan = std::move(plan).value();
-    auto stmt = to_sql(p->plan, p->req);
+    c->plan = std::move(plan).value();
+    auto stmt = to_sql(c->plan, c->req);
     if (!stmt) return stmt.error();
-    p->stmt = std::move(stmt).value();
-    p->ctx = tx_context(impl, request, p->req, p->plan);
-    const bool writes = !p->plan.read_only;
-    p->checked = writes && (p->plan.media == MediaType::kSingleObject ||
-                            (p->req.prefs.strict && p->req.prefs.max_affected));
-    p->rollback = p->req.prefs.tx_rollback.value_or(false);
+    c->stmt = std::move(stmt).value();
+    return c;
+}
+
+// The compiled request: from the shape cache when a request of the same shape was compiled
+// against this snapshot (only the variable values are put in), else compiled and, when the
+// shape proves cacheable, remembered.
+Result<CompiledPtr> compiled_for(const RestService::Impl& impl, const meta::SnapshotPtr& snapshot,
+                                 const http::Request& request, bool rpc, SqlParams& params) {
+    auto shape = shape_of(request, request.param("table"), rpc);
+    // The cache is per thread, the settings per service: the service is part of the key.
+    if (shape) shape->key.append(reinterpret_cast<const char*>(&impl), sizeof(&impl));
+    bool variable_ok = true;
+    if (shape) {
+        for (std::size_t i = 0; i < shape->values.size(); ++i) {
+            // parse() refuses NUL bytes; a cached shape must not let one through.
+            if (shape->value(request, i).find('\0') != std::string_view::npos) variable_ok = false;
+        }
+    }
+    auto& cache = ShapeCache::local();
+    if (shape && variable_ok) {
+        if (CompiledPtr hit = cache.find(shape->key, snapshot)) {
+            params = hit->stmt.params;
+            for (std::size_t i = 0; i < shape->values.size(); ++i) {
+                params[hit->slots[i]] = std::string(shape->value(request, i));
+            }
+            return hit;
+        }
+    }
+    auto compiled = compile(impl, snapshot, request, rpc, request.query);
+    if (!compiled) return compiled.error();
+    std::shared_ptr<Compiled>& c = *compiled;
+    c->req.body = {};  // a view into this request
+    params = c->stmt.params;
+    if (shape && variable_ok && c->req.action == Action::kRead) {
+        bool cacheable = shape->values.empty();
+        if (!cacheable) {
+            auto probe = compile(impl, snapshot, request, rpc, with_sentinels(request, *shape));
+            cacheable = probe && prove_slots(*c, (*probe)->stmt, shape->values.size());
+        }
+        if (cacheable) cache.put(std::move(shape->key), c);
+    }
+    return CompiledPtr(std::move(c));
+}
+
+Result<std::unique_ptr<Prepared>> prepare(const RestService::Impl& impl, const meta::SnapshotPtr& snapshot,
+                                          http::Request& request, bool rpc) {
+    auto p = std::make_unique<Prepared>();
+    auto compiled = compiled_for(impl, snapshot, request, rpc, p->params);
+    if (!compiled) return compiled.error();
+    p->compiled = std::move(compiled).value();
+    if (p->req().action == Action::kOptions) return p;
+    p->ctx = tx_context(impl, request, p->req(), p->plan());
+    const bool writes = !p->plan().read_only;
+    p->checked = writes && (p->plan().media == MediaType::kSingleObject ||
+                            (p->req().prefs.strict && p->req().prefs.max_affected));
+    p->rollback = p->req().prefs.tx_rollback.value_or(false);
     return p;
 }
 
@@ -128,9 +184,9 @@ ResultRow read_row(db::Rows& rows) {
 // Explicit transaction: the result is checked before COMMIT (singular / max-affected).
 boost::asio::awaitable<ResultRow> run_checked(db::Pool& pool, Prepared& p) {
     auto tx = co_await pool.begin(p.ctx);
-    db::Rows rows = co_await tx->query(p.stmt.text, p.stmt.params);
+    db::Rows rows = co_await tx->query(p.sql(), p.params);
     ResultRow row = read_row(rows);
-    Result<void> ok = check_result(p.req, p.plan, row);
+    Result<void> ok = check_result(p.req(), p.plan(), row);
     if (!ok || p.rollback) {
         co_await tx->rollback();
     } else {
@@ -142,9 +198,9 @@ boost::asio::awaitable<ResultRow> run_checked(db::Pool& pool, Prepared& p) {
 
 boost::asio::awaitable<ResultRow> run(db::Pool& pool, Prepared& p) {
     if (p.checked) co_return co_await run_checked(pool, p);
-    db::Rows rows = co_await pool.run_in_tx(p.ctx, p.stmt.text, std::move(p.stmt.params), p.rollback);
+    db::Rows rows = co_await pool.run_in_tx(p.ctx, p.sql(), std::move(p.params), p.rollback);
     ResultRow row = read_row(rows);
-    if (auto ok = check_result(p.req, p.plan, row); !ok) throw ErrorException(ok.error());
+    if (auto ok = check_result(p.req(), p.plan(), row); !ok) throw ErrorException(ok.error());
     co_return row;
 }
 
@@ -176,7 +232,7 @@ boost::asio::awaitable<http::Response> handle_api(RestService::Impl& impl, http:
     }
     if (!prepared) co_return error_response(request, prepared.error());
     Prepared& p = **prepared;
-    if (p.req.action == Action::kOptions) co_return options_response();
+    if (p.req().action == Action::kOptions) co_return options_response();
 
     std::optional<Error> failure;
     ResultRow row;
@@ -186,7 +242,7 @@ boost::asio::awaitable<http::Response> handle_api(RestService::Impl& impl, http:
         failure = e.error();
     }
     if (failure) co_return error_response(request, std::move(*failure));
-    auto response = build_response(p.req, p.plan, std::move(row));
+    auto response = build_response(p.req(), p.plan(), std::move(row));
     if (!response) co_return error_response(request, response.error());
     co_return std::move(response).value();
 }
