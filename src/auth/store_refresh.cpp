@@ -39,9 +39,11 @@ struct Store::PendingRotation {
     boost::asio::steady_timer wake;
 };
 
+// Waiting calls are held weakly: a call's coroutine owns its entry, so an entry (and its timer)
+// never outlives the io_context it waits on, even if the server stops with calls queued.
 struct Store::RotationQueue {
     std::mutex mutex;
-    std::deque<std::shared_ptr<PendingRotation>> waiting;
+    std::deque<std::weak_ptr<PendingRotation>> waiting;
     int in_flight = 0;
 };
 
@@ -88,12 +90,13 @@ Awaitable<std::optional<Store::RefreshAttempt>> Store::lead_rotations(std::share
     {
         std::lock_guard lock(q.mutex);
         for (auto it = q.waiting.begin(); it != q.waiting.end() && members.size() < kMaxBatch;) {
+            auto p = it->lock();
             bool duplicate = false;
-            for (const auto& m : members) duplicate = duplicate || m->rotation.token_hash == (*it)->rotation.token_hash;
+            for (const auto& m : members) duplicate = duplicate || (p && m->rotation.token_hash == p->rotation.token_hash);
             if (duplicate) {
                 ++it;
             } else {
-                members.push_back(*it);
+                if (p) members.push_back(std::move(p));
                 it = q.waiting.erase(it);
             }
         }
@@ -123,12 +126,16 @@ Awaitable<std::optional<Store::RefreshAttempt>> Store::lead_rotations(std::share
             if (!error) members[i]->result = std::move(results[i]);
             woken.push_back(members[i]);
         }
-        if (q.waiting.empty()) {
-            --q.in_flight;
-        } else {
-            q.waiting.front()->state = State::kLead;
-            woken.push_back(q.waiting.front());
+        std::shared_ptr<PendingRotation> next;
+        while (!next && !q.waiting.empty()) {
+            next = q.waiting.front().lock();
             q.waiting.pop_front();
+        }
+        if (next) {
+            next->state = State::kLead;
+            woken.push_back(std::move(next));
+        } else {
+            --q.in_flight;
         }
     }
     // Each timer belongs to its waiter's thread: cancel it there.
