@@ -72,22 +72,20 @@ std::optional<std::string> location(const ApiRequest& req, const Plan& plan, con
     if (table == nullptr || table->primary_key.empty()) return std::nullopt;
     Json rows = parse_json_or_discarded(body);
     if (!rows.is_array() || rows.empty() || !rows[0].is_object()) return std::nullopt;
-    std::string out = "/" + url_encode(req.target);
+    std::string out = "/" + http::percent_encode(req.target);
     char sep = '?';
     for (const auto& pk : table->primary_key) {
         auto it = rows[0].find(pk);
         if (it == rows[0].end()) return std::nullopt;
         std::string value = it->is_string() ? it->get<std::string>() : it->dump();
         out += sep;
-        out += url_encode(pk) + "=eq." + url_encode(value);
+        out += http::percent_encode(pk) + "=eq." + http::percent_encode(value);
         sep = '&';
     }
     return out;
 }
 
 }  // namespace
-
-std::string url_encode(std::string_view s) { return http::percent_encode(s); }
 
 Result<void> check_result(const ApiRequest& req, const Plan& plan, const ResultRow& row) {
     const bool singular_call = plan.kind == Plan::Kind::kCall && plan.call.function != nullptr &&

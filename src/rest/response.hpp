@@ -32,7 +32,4 @@ Result<http::Response> build_response(const ApiRequest& req, const Plan& plan, R
 // Preference-Applied value for what this request honoured ("" when nothing).
 std::string preference_applied(const ApiRequest& req, const Plan& plan);
 
-// Percent-encodes a query value for Location headers.
-std::string url_encode(std::string_view s);
-
 }  // namespace basalt::rest

@@ -39,10 +39,7 @@ describe('auth.admin.generateLink and PKCE links (supabase-js)', () => {
     srv = await startServer({
       env: {
         BASALT_RATE_LIMITS_ENABLED: 'false',
-        BASALT_SMTP_HOST: '127.0.0.1',
-        BASALT_SMTP_PORT: String(smtpPort),
-        BASALT_SMTP_TLS: 'none',
-        BASALT_SMTP_SENDER: 'auth@basalt.test',
+        ...smtp.env('auth@basalt.test'),
         BASALT_AUTH_SITE_URL: 'http://app.test',
         BASALT_AUTH_REDIRECT_URLS: 'http://localhost:3000/**',
       },

@@ -33,10 +33,7 @@ async function withSinks(extraEnv = {}) {
   const srv = await startServer({
     env: {
       BASALT_RATE_LIMITS_ENABLED: 'false',
-      BASALT_SMTP_HOST: '127.0.0.1',
-      BASALT_SMTP_PORT: String(smtpPort),
-      BASALT_SMTP_TLS: 'none',
-      BASALT_SMTP_SENDER: 'auth@basalt.test',
+      ...smtp.env('auth@basalt.test'),
       BASALT_SMS_PROVIDER: 'arkesel',
       BASALT_SMS_ARKESEL_API_KEY: 'e2e-key',
       BASALT_SMS_ARKESEL_SENDER_ID: 'BasaltOTP',

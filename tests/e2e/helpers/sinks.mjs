@@ -2,6 +2,7 @@
 // with mailparser) and a small HTTP server recording requests (a stand-in for an SMS API such
 // as Arkesel's), both on 127.0.0.1.
 //   const smtp = new SmtpSink(); await smtp.listen(port);   // smtp.messages: [{mail, envelope}]
+//   startServer({ env: { ...smtp.env('auth@basalt.test'), ... } });   // basalt pointed at it
 //   const sms = new HttpSink({ status: 200, body: '{}' }); const url = await sms.listen();
 import http from 'node:http';
 import { SMTPServer } from 'smtp-server';
@@ -12,6 +13,7 @@ export class SmtpSink {
     this.messages = [];
   }
   async listen(port) {
+    this.port = port;
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -29,6 +31,15 @@ export class SmtpSink {
       this.server.once('error', reject);
       this.server.listen(port, '127.0.0.1', resolve);
     });
+  }
+  // The server settings that deliver to this sink (plain SMTP, no auth).
+  env(sender) {
+    return {
+      BASALT_SMTP_HOST: '127.0.0.1',
+      BASALT_SMTP_PORT: String(this.port),
+      BASALT_SMTP_TLS: 'none',
+      BASALT_SMTP_SENDER: sender,
+    };
   }
   close() {
     return new Promise((resolve) => this.server.close(resolve));
