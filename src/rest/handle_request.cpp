@@ -112,7 +112,9 @@ Result<CompiledPtr> compiled_for(const RestService::Impl& impl, const meta::Snap
                                  const http::Request& request, bool rpc, SqlParams& params) {
     auto shape = shape_of(request, request.param("table"), rpc);
     // The cache is per thread, the settings per service: the service is part of the key.
-    if (shape) shape->key.append(reinterpret_cast<const char*>(&impl), sizeof(&impl));
+    // The service's address, not the first bytes of the service object.
+    const RestService::Impl* service = &impl;
+    if (shape) shape->key.append(reinterpret_cast<const char*>(&service), sizeof(service));
     bool variable_ok = true;
     if (shape) {
         for (std::size_t i = 0; i < shape->values.size(); ++i) {

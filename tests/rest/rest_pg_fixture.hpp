@@ -84,7 +84,8 @@ protected:
 
     virtual rest::Settings settings() const { return {}; }
 
-    http::Response call(Call c) {
+    // Through the fixture's service, or through `router` (another service's routes).
+    http::Response call(Call c, const http::Router* router = nullptr) {
         http::Request r;
         r.method = c.method;
         r.target = c.target;
@@ -100,7 +101,7 @@ protected:
         r.auth.role = c.role;
         r.auth.claims = c.claims;
         r.auth.has_token = c.role != "anon";
-        auto match = router_.match(r.method, r.path);
+        auto match = (router != nullptr ? *router : router_).match(r.method, r.path);
         if (match.handler == nullptr) {
             http::Response none;
             none.status = match.method_not_allowed ? 405 : 404;

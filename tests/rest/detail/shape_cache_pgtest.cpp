@@ -36,6 +36,25 @@ TEST_F(ShapeCachePg, SameShapeDifferentValuesGetTheirOwnRows) {
     }
 }
 
+TEST_F(ShapeCachePg, ServicesOnOneThreadKeepTheirOwnSettings) {
+    // The shape cache is per thread: a second service with another max_rows must not be
+    // answered from the first one's compiled statement, nor the other way round.
+    rest::Settings capped;
+    capped.max_rows = 1;
+    rest::RestService other(capped, *pool_, std::string());
+    other.schema_cache().start(io_.get_executor());
+    run_async(io_, other.schema_cache().reload());
+    http::Router other_routes;
+    other.register_routes(other_routes);
+    for (int round = 0; round < 2; ++round) {
+        auto all = call(get("/rest/v1/books?select=id&id=gt." + std::to_string(round) + "&order=id"));
+        EXPECT_EQ(body_json(all).size(), 5u - round) << all.body;
+        auto one = call(get("/rest/v1/books?select=id&id=gt." + std::to_string(round) + "&order=id"), &other_routes);
+        EXPECT_EQ(body_json(one), Json::parse("[{\"id\":" + std::to_string(round + 1) + "}]")) << one.body;
+    }
+    other.stop();
+}
+
 TEST_F(ShapeCachePg, ValuesStillFailWhereTheyWouldAlone) {
     ASSERT_EQ(call(get("/rest/v1/books?select=id&id=eq.1")).status, 200);
     auto bad = call(get("/rest/v1/books?select=id&id=eq.abc"));
