@@ -44,6 +44,14 @@ void register_pool_metrics(http::Metrics& metrics, db::Pool& pool) {
                                                                     {{{"state", "waiting"}}, double(s.waiting)},
                                                                     {{{"state", "total"}}, double(s.total)}};
                          });
+    metrics.add_callback("db_read_batches_total", "Read batches sent to PostgreSQL (database.batch_reads)",
+                         http::MetricType::kCounter, [&pool] {
+                             return std::vector<http::MetricSample>{{{}, double(pool.stats().read_batches)}};
+                         });
+    metrics.add_callback("db_batched_reads_total", "Read-only requests sent in read batches",
+                         http::MetricType::kCounter, [&pool] {
+                             return std::vector<http::MetricSample>{{{}, double(pool.stats().batched_reads)}};
+                         });
     metrics.add_gauge("pg_up", "1 when PostgreSQL answered the last check",
                       [&pool] { return pool.stats().database_up ? 1.0 : 0.0; });
 }

@@ -102,6 +102,14 @@ Awaitable<Rows> Pool::run_in_tx(const TxContext& ctx, std::string_view sql, Para
                                 bool rollback) {
     impl_->check_open();
     auto& shard = impl_->shard_for(co_await asio::this_coro::executor);
+    if (ctx.read_only && !rollback && impl_->settings.batch_reads) {
+        if (!shard.roles.allowed_from_cache(ctx)) {
+            auto lease = co_await shard.acquire(impl_->acquire_timeout());
+            co_await shard.roles.check(*lease, ctx, impl_->op_timeout());
+        }
+        co_return co_await detail::run_batched_read(shard, ctx, sql, params,
+                                                    impl_->acquire_timeout(), impl_->op_timeout());
+    }
     auto lease = co_await shard.acquire(impl_->acquire_timeout());
     co_await shard.roles.check(*lease, ctx, impl_->op_timeout());
     co_return co_await detail::run_transaction(*lease, ctx, sql, params, rollback,
@@ -139,6 +147,8 @@ Pool::Stats Pool::stats() const {
         s.in_use += shard->in_use;
         s.idle += shard->idle_count;
         s.waiting += shard->waiting;
+        s.read_batches += shard->read_batches.load(std::memory_order_relaxed);
+        s.batched_reads += shard->batched_reads.load(std::memory_order_relaxed);
     }
     s.database_up = impl_->database_up;
     return s;

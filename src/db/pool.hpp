@@ -97,6 +97,8 @@ public:
     struct Stats {
         std::size_t total = 0, in_use = 0, idle = 0, waiting = 0;
         bool database_up = false;
+        // Read batching (database.batch_reads): batches sent and the reads they carried.
+        std::uint64_t read_batches = 0, batched_reads = 0;
     };
     [[nodiscard]] Stats stats() const;
 

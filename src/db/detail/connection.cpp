@@ -76,37 +76,28 @@ ConnectParams ConnectParams::make(std::string_view conninfo, std::int64_t statem
     return p;
 }
 
-// Arms the connection's timer for one operation; on expiry the pending socket wait is
-// cancelled and the operation fails with 504 (the connection is then discarded, since the
-// server may still be running the statement).
-class Connection::Deadline {
-public:
-    Deadline(Connection& c, std::chrono::milliseconds timeout) : c_(c) {
-        c_.timed_out_ = false;
-        if (timeout <= 0ms) return;
-        armed_ = true;
-        auto gen = ++c_.deadline_gen_;
-        c_.timer_.expires_after(timeout);
-        c_.timer_.async_wait([weak = c_.weak_from_this(), gen](boost::system::error_code ec) {
-            if (ec) return;
-            auto self = weak.lock();
-            if (!self || self->deadline_gen_ != gen) return;
-            self->timed_out_ = true;
-            if (self->socket_) self->socket_->cancel();
-        });
-    }
-    ~Deadline() {
-        if (!armed_) return;
-        ++c_.deadline_gen_;
-        c_.timer_.cancel();
-    }
-    Deadline(const Deadline&) = delete;
-    Deadline& operator=(const Deadline&) = delete;
+// On expiry the pending socket wait is cancelled and the operation fails with 504 (the
+// connection is then discarded, since the server may still be running the statement).
+Connection::Deadline::Deadline(Connection& c, std::chrono::milliseconds timeout) : c_(c) {
+    c_.timed_out_ = false;
+    if (timeout <= 0ms) return;
+    armed_ = true;
+    auto gen = ++c_.deadline_gen_;
+    c_.timer_.expires_after(timeout);
+    c_.timer_.async_wait([weak = c_.weak_from_this(), gen](boost::system::error_code ec) {
+        if (ec) return;
+        auto self = weak.lock();
+        if (!self || self->deadline_gen_ != gen) return;
+        self->timed_out_ = true;
+        if (self->socket_) self->socket_->cancel();
+    });
+}
 
-private:
-    Connection& c_;
-    bool armed_ = false;
-};
+Connection::Deadline::~Deadline() {
+    if (!armed_) return;
+    ++c_.deadline_gen_;
+    c_.timer_.cancel();
+}
 
 namespace {
 void log_notice(void*, const char* message) { log::debug("postgres: {}", message); }
@@ -277,27 +268,46 @@ void Connection::send(const Step& step) {
     if (ok == 0) fail("queueing a statement failed");
 }
 
-Awaitable<std::vector<ResultPtr>> Connection::pipeline(std::span<const Step> steps,
-                                                       std::chrono::milliseconds timeout) {
+void Connection::start_pipeline() {
     if (broken_) fail("connection is broken");
-    Deadline deadline(*this, timeout);
     if (PQenterPipelineMode(conn_) == 0) fail("cannot enter pipeline mode");
+}
+
+void Connection::queue(std::span<const Step> steps) {
+    if (broken_) fail("connection is broken");
     for (const Step& s : steps) send(s);
-    co_await flush();
-    std::vector<ResultPtr> results(steps.size());
+}
+
+Awaitable<void> Connection::send_queued() { co_await flush(); }
+
+Awaitable<void> Connection::read_results(std::span<const Step> steps, std::span<ResultPtr> out) {
     for (std::size_t i = 0; i < steps.size(); ++i) {
         if (steps[i].kind == Step::Kind::kSync) {
-            results[i] = co_await next_result();
-            if (!results[i] || PQresultStatus(results[i].get()) != PGRES_PIPELINE_SYNC) {
+            out[i] = co_await next_result();
+            if (!out[i] || PQresultStatus(out[i].get()) != PGRES_PIPELINE_SYNC) {
                 fail("pipeline out of step");
             }
             continue;
         }
         // A statement's results end with a NULL; keep the last (one unless single-row mode).
-        while (ResultPtr r = co_await next_result()) results[i] = std::move(r);
-        if (!results[i] || PQstatus(conn_) != CONNECTION_OK) fail("connection lost");
+        while (ResultPtr r = co_await next_result()) out[i] = std::move(r);
+        if (!out[i] || PQstatus(conn_) != CONNECTION_OK) fail("connection lost");
     }
+}
+
+void Connection::end_pipeline() {
     if (PQexitPipelineMode(conn_) == 0) fail("cannot leave pipeline mode");
+}
+
+Awaitable<std::vector<ResultPtr>> Connection::pipeline(std::span<const Step> steps,
+                                                       std::chrono::milliseconds timeout) {
+    Deadline deadline(*this, timeout);
+    start_pipeline();
+    queue(steps);
+    co_await flush();
+    std::vector<ResultPtr> results(steps.size());
+    co_await read_results(steps, results);
+    end_pipeline();
     co_return results;
 }
 

@@ -81,6 +81,21 @@ public:
     Awaitable<std::vector<ResultPtr>> pipeline(std::span<const Step> steps,
                                                std::chrono::milliseconds timeout);
 
+    // The parts of pipeline(), for a pipeline that several requests fill (read_batch.hpp):
+    // start_pipeline() enters pipeline mode, queue() buffers steps without sending,
+    // send_queued() flushes everything buffered, read_results() reads the results of the next
+    // `steps` in order (out.size() == steps.size()), end_pipeline() leaves pipeline mode once
+    // every result has been read. Arm a Deadline around the sending and reading.
+    void start_pipeline();
+    void queue(std::span<const Step> steps);
+    Awaitable<void> send_queued();
+    Awaitable<void> read_results(std::span<const Step> steps, std::span<ResultPtr> out);
+    void end_pipeline();
+
+    // Arms the connection's timer for one operation (zero = none); on expiry the pending
+    // socket wait fails with 504 and the connection is marked broken.
+    class Deadline;
+
     // Simple protocol (several statements, no parameters). Returns the first error result,
     // else the last result. Connection trouble throws like pipeline().
     Awaitable<ResultPtr> simple(std::string_view sql, std::chrono::milliseconds timeout);
@@ -89,6 +104,9 @@ public:
     // cancelled by cancel(); throws when the connection is lost.
     Awaitable<bool> wait_input();
     void cancel();
+
+    // Marks the connection broken and throws 503 db.unavailable with libpq's message.
+    [[noreturn]] void fail(std::string_view what);
 
     // Checkout check: reads pending bytes so a server-closed socket is noticed before use.
     bool alive();
@@ -106,13 +124,11 @@ public:
     PGconn* raw() { return conn_; }
 
 private:
-    class Deadline;
     Awaitable<void> wait(boost::asio::posix::descriptor_base::wait_type type);
     Awaitable<void> flush();
     Awaitable<ResultPtr> next_result();
     void send(const Step& step);
     void rebind_socket();
-    [[noreturn]] void fail(std::string_view what);
 
     boost::asio::any_io_executor ex_;
     PGconn* conn_ = nullptr;
@@ -123,6 +139,18 @@ private:
     bool broken_ = false;
     std::chrono::steady_clock::time_point released_at_{};
     StatementCache statements_;
+};
+
+class Connection::Deadline {
+public:
+    Deadline(Connection& c, std::chrono::milliseconds timeout);
+    ~Deadline();
+    Deadline(const Deadline&) = delete;
+    Deadline& operator=(const Deadline&) = delete;
+
+private:
+    Connection& c_;
+    bool armed_ = false;
 };
 
 }  // namespace basalt::db::detail

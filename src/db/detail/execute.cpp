@@ -10,6 +10,7 @@
 #include <boost/container/small_vector.hpp>
 
 #include "common/log.hpp"
+#include "db/detail/read_batch.hpp"
 
 namespace basalt::db::detail {
 namespace {
@@ -217,6 +218,62 @@ Awaitable<Rows> run_statement(Connection& c, std::string_view sql, const Params&
     }
 }
 
+namespace {
+
+// The pipeline of one whole transaction: [DEALLOCATE ...; Sync] [BEGIN] set_config statement,
+// the statement, [COMMIT|ROLLBACK] Sync. Stays in place: its steps point into it.
+struct TxPipeline {
+    Pipeline p;
+    Prepared set, st;
+    std::size_t first = 0;  // the transaction's first step (after the DEALLOCATE segment)
+    bool has_gucs = false;
+
+    TxPipeline(Connection& c, const TxContext& ctx, const GucStatement& gucs, bool implicit,
+               bool rollback, std::string_view sql, const Params& params) {
+        // Look both statements up before building, so evictions are known for the prologue.
+        std::optional<StatementCache::Lookup> gucs_lk;
+        if (!gucs.empty()) gucs_lk = c.statements().lookup(gucs.sql());
+        auto lk = c.statements().lookup(sql);
+        p.deallocate_evicted(c);
+        first = p.steps.size();
+        if (!implicit) p.add(Step::query(begin_sql(ctx)));
+        has_gucs = gucs_lk.has_value();
+        if (gucs_lk) add_prepared(p, set, std::move(*gucs_lk), gucs.sql(), gucs.params());
+        add_prepared(p, st, std::move(lk), sql, &params);
+        if (!implicit) p.add(Step::query(rollback ? "ROLLBACK" : "COMMIT"));
+        p.add(Step::sync());
+    }
+    TxPipeline(const TxPipeline&) = delete;
+    TxPipeline& operator=(const TxPipeline&) = delete;
+
+    // Books the results into the statement cache; the failure to report, or null.
+    const PGresult* settle(Connection& c, const std::vector<ResultPtr>& results) const {
+        p.log_deallocate_errors(results);
+        if (has_gucs) forget_unprepared(c, set, results);
+        forget_unprepared(c, st, results);
+        return first_failure(results, first, results.size());
+    }
+
+    // A stale prepared statement (either one) was dropped: true if retrying may help.
+    static bool drop_if_stale(Connection& c, const GucStatement& gucs, std::string_view sql,
+                              const PGresult* err) {
+        Stale stale = stale_statement(err);
+        if (stale == Stale::kNo) return false;
+        drop_stale(c, sql, stale);
+        if (!gucs.empty()) drop_stale(c, gucs.sql(), stale);
+        return true;
+    }
+};
+
+ResultPtr keep_alive(const std::vector<ResultPtr>& results, const PGresult* r) {
+    for (const auto& x : results) {
+        if (x.get() == r) return x;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
 // A read-only request that is not rolled back needs no BEGIN/COMMIT: the statements before a
 // Sync form one implicit transaction (PostgreSQL commits it at the Sync, or rolls it back after
 // an error), set_config(..., true) lasts until then, and the settings statement makes it read
@@ -230,41 +287,36 @@ Awaitable<Rows> run_transaction(Connection& c, const TxContext& ctx, std::string
     const bool implicit = ctx.read_only && !rollback;
     const GucStatement gucs(ctx, implicit);
     for (int attempt = 0;; ++attempt) {
-        // Look both statements up before building, so evictions are known for the prologue.
-        std::optional<StatementCache::Lookup> gucs_lk;
-        if (!gucs.empty()) gucs_lk = c.statements().lookup(gucs.sql());
-        auto lk = c.statements().lookup(sql);
-        Pipeline p;
-        p.deallocate_evicted(c);
-        const std::size_t first = p.steps.size();
-        if (!implicit) p.add(Step::query(begin_sql(ctx)));
-        Prepared set, st;
-        if (gucs_lk) add_prepared(p, set, std::move(*gucs_lk), gucs.sql(), gucs.params());
-        add_prepared(p, st, std::move(lk), sql, &params);
-        if (!implicit) p.add(Step::query(rollback ? "ROLLBACK" : "COMMIT"));
-        p.add(Step::sync());
-
-        auto results = co_await c.pipeline(p.all(), timeout);
-        p.log_deallocate_errors(results);
-        if (!gucs.empty()) forget_unprepared(c, set, results);
-        forget_unprepared(c, st, results);
-        const PGresult* err = first_failure(results, first, results.size());
-        if (!err) co_return Rows(results[st.exec]);
-
+        TxPipeline tx(c, ctx, gucs, implicit, rollback, sql, params);
+        auto results = co_await c.pipeline(tx.p.all(), timeout);
+        const PGresult* err = tx.settle(c, results);
+        if (!err) co_return Rows(results[tx.st.exec]);
         // Keep the failed result alive across the ROLLBACK round trip below.
-        ResultPtr failed;
-        for (auto& r : results) {
-            if (r.get() == err) failed = r;
-        }
+        ResultPtr failed = keep_alive(results, err);
         co_await rollback_if_open(c, timeout);
-        Stale stale = stale_statement(err);
-        if (stale != Stale::kNo) {
-            // Whichever statement went stale; everything was rolled back, so retrying is safe.
-            drop_stale(c, sql, stale);
-            if (!gucs.empty()) drop_stale(c, gucs.sql(), stale);
-            if (attempt == 0) continue;
-        }
+        // Everything was rolled back, so retrying after a stale statement is safe.
+        if (TxPipeline::drop_if_stale(c, gucs, sql, err) && attempt == 0) continue;
         throw_result(c, failed.get(), authed);
+    }
+}
+
+// The same implicit transaction, sent in the read batch this thread is gathering. Its Sync
+// ends it on the server whatever happens, so there is never anything to roll back here.
+Awaitable<Rows> run_batched_read(Shard& shard, const TxContext& ctx, std::string_view sql,
+                                 const Params& params, std::chrono::milliseconds acquire_timeout,
+                                 std::chrono::milliseconds timeout) {
+    const bool authed = is_authenticated(ctx);
+    const GucStatement gucs(ctx, /*read_only=*/true);
+    for (int attempt = 0;; ++attempt) {
+        ReadBatch* batch = co_await shard.join_read_batch(acquire_timeout, timeout);
+        // Held past the batch: the statement cache is updated after the results are in.
+        std::shared_ptr<Connection> conn = batch->connection();
+        TxPipeline tx(*conn, ctx, gucs, /*implicit=*/true, /*rollback=*/false, sql, params);
+        auto results = co_await batch->submit(tx.p.all());
+        const PGresult* err = tx.settle(*conn, results);
+        if (!err) co_return Rows(results[tx.st.exec]);
+        if (TxPipeline::drop_if_stale(*conn, gucs, sql, err) && attempt == 0) continue;
+        throw_result(*conn, err, authed);
     }
 }
 
@@ -284,10 +336,7 @@ Awaitable<void> open_transaction(Connection& c, const TxContext& ctx,
     if (gucs_lk) forget_unprepared(c, set, results);
     const PGresult* err = first_failure(results, begin, results.size());
     if (!err) co_return;
-    ResultPtr failed;
-    for (auto& r : results) {
-        if (r.get() == err) failed = r;
-    }
+    ResultPtr failed = keep_alive(results, err);
     if (!gucs.empty()) drop_stale(c, gucs.sql(), stale_statement(err));
     co_await rollback_if_open(c, timeout);
     throw_result(c, failed.get(), is_authenticated(ctx));

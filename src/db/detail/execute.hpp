@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "db/detail/connection.hpp"
+#include "db/detail/shard.hpp"
 #include "db/pool.hpp"
 
 namespace basalt::db::detail {
@@ -27,6 +28,12 @@ Awaitable<Rows> run_statement(Connection& c, std::string_view sql, const Params&
 Awaitable<Rows> run_transaction(Connection& c, const TxContext& ctx, std::string_view sql,
                                 const Params& params, bool rollback,
                                 std::chrono::milliseconds timeout);
+
+// The read-only, not rolled back case of run_transaction(), in the read batch this thread is
+// gathering (read_batch.hpp) instead of on a connection of its own.
+Awaitable<Rows> run_batched_read(Shard& shard, const TxContext& ctx, std::string_view sql,
+                                 const Params& params, std::chrono::milliseconds acquire_timeout,
+                                 std::chrono::milliseconds timeout);
 
 // BEGIN [READ ONLY]; SELECT set_config(...); Sync — opens an explicit transaction.
 Awaitable<void> open_transaction(Connection& c, const TxContext& ctx,

@@ -40,15 +40,20 @@ void RoleGuard::refuse(Verdict v, const std::string& role, bool authenticated) {
     throw ErrorException(to_error(e, authenticated));
 }
 
+bool RoleGuard::allowed_from_cache(const TxContext& ctx) {
+    if (!ctx.role) return true;
+    auto it = verdicts_.find(std::string_view(*ctx.role));
+    if (it == verdicts_.end() || it->second.expires <= std::chrono::steady_clock::now()) return false;
+    if (it->second.verdict != Verdict::kAllowed) refuse(it->second.verdict, *ctx.role, is_authenticated(ctx));
+    return true;
+}
+
 Awaitable<void> RoleGuard::check(Connection& c, const TxContext& ctx,
                                  std::chrono::milliseconds timeout) {
     if (!ctx.role) co_return;
+    if (allowed_from_cache(ctx)) co_return;
     const std::string& role = *ctx.role;
     const auto now = std::chrono::steady_clock::now();
-    if (auto it = verdicts_.find(std::string_view(role)); it != verdicts_.end() && it->second.expires > now) {
-        if (it->second.verdict != Verdict::kAllowed) refuse(it->second.verdict, role, is_authenticated(ctx));
-        co_return;
-    }
     Params params;
     params.emplace_back(role);
     Rows rows = co_await run_statement(c, verdict_sql(), params, is_authenticated(ctx),

@@ -29,6 +29,10 @@ public:
     // a user identity, 401 when anonymous).
     Awaitable<void> check(Connection& c, const TxContext& ctx, std::chrono::milliseconds timeout);
 
+    // Decides from the cache alone: true if ctx.role (if any) is allowed, false if the verdict
+    // is unknown or expired (call check() on a connection); throws like check() if refused.
+    bool allowed_from_cache(const TxContext& ctx);
+
     // The statement deciding one role: one row, "allowed" | "missing" | "denied".
     static std::string_view verdict_sql();
 

@@ -5,10 +5,13 @@
 #include <algorithm>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "common/log.hpp"
+#include "db/detail/read_batch.hpp"
 
 namespace basalt::db::detail {
 
@@ -180,6 +183,23 @@ Awaitable<Lease> Shard::acquire(std::chrono::milliseconds timeout) {
     Error e = Error::unavailable("db.pool_timeout", "Timed out acquiring connection from connection pool.");
     e.internal = "no database connection became free within the acquire timeout";
     throw ErrorException(std::move(e));
+}
+
+}  // namespace basalt::db::detail
+
+namespace basalt::db::detail {
+
+Awaitable<ReadBatch*> Shard::join_read_batch(std::chrono::milliseconds acquire_timeout,
+                                             std::chrono::milliseconds timeout) {
+    if (gathering_ != nullptr) co_return gathering_;
+    Lease lease = co_await acquire(acquire_timeout);
+    // Another request may have opened one while this one waited: join it, give the lease back.
+    if (gathering_ != nullptr) co_return gathering_;
+    auto batch = std::make_shared<ReadBatch>(std::move(lease), timeout);
+    gathering_ = batch.get();
+    read_batches.fetch_add(1, std::memory_order_relaxed);
+    asio::co_spawn(ex_, ReadBatch::run(std::move(batch), this), asio::detached);
+    co_return gathering_;
 }
 
 }  // namespace basalt::db::detail

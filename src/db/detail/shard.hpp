@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <string>
@@ -20,6 +21,7 @@
 namespace basalt::db::detail {
 
 class Shard;
+class ReadBatch;
 
 // A checked-out connection; gives it back to its shard when destroyed.
 class Lease {
@@ -34,6 +36,7 @@ public:
 
     Connection* operator->() const { return conn_.get(); }
     Connection& operator*() const { return *conn_; }
+    [[nodiscard]] const std::shared_ptr<Connection>& shared() const { return conn_; }
     explicit operator bool() const { return conn_ != nullptr; }
     [[nodiscard]] Shard* shard() const { return shard_; }
     void reset();
@@ -60,6 +63,16 @@ public:
     // within `timeout`. Throws 503 db.unavailable (down / backing off) or db.pool_timeout.
     Awaitable<Lease> acquire(std::chrono::milliseconds timeout);
 
+    // The read batch gathering on this thread this turn (read_batch.hpp), or a new one on a
+    // connection acquired within `acquire_timeout` whose round trip gets `timeout`. Submit to it
+    // before suspending again. Throws like acquire().
+    Awaitable<ReadBatch*> join_read_batch(std::chrono::milliseconds acquire_timeout,
+                                          std::chrono::milliseconds timeout);
+    // The batch stops taking requests (it is being sent).
+    void seal_read_batch(const ReadBatch* batch) {
+        if (gathering_ == batch) gathering_ = nullptr;
+    }
+
     // Drops idle connections and fails waiters and future acquires. Shard thread only (or
     // when no thread runs the io_context any more).
     void close();
@@ -67,6 +80,7 @@ public:
     [[nodiscard]] const boost::asio::any_io_executor& executor() const { return ex_; }
 
     std::atomic<std::size_t> total{0}, in_use{0}, idle_count{0}, waiting{0};
+    std::atomic<std::uint64_t> read_batches{0}, batched_reads{0};
     RoleGuard roles;  // which request roles are allowed (shard thread only)
 
 private:
@@ -91,6 +105,7 @@ private:
     std::chrono::milliseconds backoff_{0};
     std::chrono::steady_clock::time_point next_attempt_{};
     std::string last_error_;
+    ReadBatch* gathering_ = nullptr;  // owned by its running batch coroutine
 };
 
 }  // namespace basalt::db::detail

@@ -1,0 +1,79 @@
+// ReadBatch: gathering, one flush, results handed out in order.
+#include "db/detail/read_batch.hpp"
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace basalt::db::detail {
+
+namespace asio = boost::asio;
+
+ReadBatch::ReadBatch(Lease lease, std::chrono::milliseconds timeout)
+    : lease_(std::move(lease)), conn_(lease_.shared()), timeout_(timeout) {
+    conn_->start_pipeline();
+}
+
+ReadBatch::~ReadBatch() {
+    // Only at shutdown (the io_context destroyed the running batch): the waiting callers'
+    // frames die with their handlers. Each handler is moved out first, as destroying it
+    // destroys the Entry it lived in.
+    for (Entry* e : entries_) {
+        if (e == nullptr || !e->resume) continue;
+        auto resume = std::move(*e->resume);
+        e->resume.reset();
+    }
+}
+
+Awaitable<std::vector<ResultPtr>> ReadBatch::submit(std::span<const Step> steps) {
+    if (sealed_) throw ErrorException(Error::internal_error("read batch joined after it was sent"));
+    conn_->queue(steps);  // a failure here marks the connection broken: the whole batch fails
+    lease_.shard()->batched_reads.fetch_add(1, std::memory_order_relaxed);
+    Entry e;
+    e.steps = steps;
+    e.results.resize(steps.size());
+    entries_.push_back(&e);
+    co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
+        [&e](auto handler) { e.resume.emplace(std::move(handler)); }, asio::use_awaitable);
+    if (e.error) std::rethrow_exception(e.error);
+    co_return std::move(e.results);
+}
+
+void ReadBatch::deliver(std::size_t index, std::exception_ptr error) {
+    Entry& e = *entries_[index];
+    entries_[index] = nullptr;  // the caller's frame, and the Entry in it, may go from now on
+    e.error = std::move(error);
+    auto resume = std::move(*e.resume);
+    e.resume.reset();
+    // Posted, not called: the caller resumes on its own turn, not inside this reader.
+    asio::post(lease_.shard()->executor(), std::move(resume));
+}
+
+Awaitable<void> ReadBatch::run(std::shared_ptr<ReadBatch> self, Shard* shard) {
+    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+    shard->seal_read_batch(self.get());
+    self->sealed_ = true;
+    Connection& c = *self->conn_;
+    auto& entries = self->entries_;
+    std::size_t next = 0;
+    try {
+        Connection::Deadline deadline(c, self->timeout_);
+        co_await c.send_queued();
+        for (; next < entries.size(); ++next) {
+            Entry& e = *entries[next];
+            co_await c.read_results(e.steps, e.results);
+            self->deliver(next, nullptr);
+        }
+        c.end_pipeline();
+    } catch (...) {
+        // Connection lost, deadline passed or protocol trouble: whoever still waits gets the
+        // error, and the lease gives the broken connection back to be dropped.
+        c.mark_broken();
+        const auto error = std::current_exception();
+        for (; next < entries.size(); ++next) self->deliver(next, error);
+    }
+    entries.clear();
+}
+
+}  // namespace basalt::db::detail

@@ -1,0 +1,63 @@
+// Read batching: the implicit read-only transactions one I/O thread sends in the same turn of
+// its event loop share one connection and one flush. Each keeps its own Sync, so it is still
+// its own transaction with its own role, claims and errors; but PostgreSQL takes them in with
+// one read and one wake-up of one backend, and this thread sends once and reads the answers
+// as they stream back. Under load that is most of a request's database cost saved (the same
+// cross-request pipelining high-throughput PostgreSQL clients such as Vert.x use). The price:
+// requests of one batch run one after another on one backend, so batches are only formed from
+// what is ready at the same moment, and every new turn starts a batch on another connection.
+#pragma once
+
+#include <chrono>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include <boost/asio/any_completion_handler.hpp>
+
+#include "db/detail/connection.hpp"
+#include "db/detail/shard.hpp"
+
+namespace basalt::db::detail {
+
+class ReadBatch {
+public:
+    ReadBatch(Lease lease, std::chrono::milliseconds timeout);
+    ~ReadBatch();
+    ReadBatch(const ReadBatch&) = delete;
+    ReadBatch& operator=(const ReadBatch&) = delete;
+
+    // The batch's connection: build the steps against its statement cache. Shared, so the
+    // caller may still update that cache after the batch has given the connection back.
+    [[nodiscard]] const std::shared_ptr<Connection>& connection() const { return conn_; }
+
+    // Queues the steps (one or more Sync-terminated segments) and waits for their results.
+    // Call without suspending after Shard::join_read_batch() returned this batch. Throws when
+    // the connection fails (503) or the deadline passes (504); server errors come back as
+    // error results, as from Connection::pipeline().
+    Awaitable<std::vector<ResultPtr>> submit(std::span<const Step> steps);
+
+    // The batch's life, spawned by the shard that opened it: waits one turn of the event loop
+    // so the other requests ready now can join, closes the batch to newcomers, sends it and
+    // hands each request its results as soon as they have arrived.
+    static Awaitable<void> run(std::shared_ptr<ReadBatch> self, Shard* shard);
+
+private:
+    struct Entry {
+        std::span<const Step> steps;
+        std::vector<ResultPtr> results;
+        std::exception_ptr error;
+        std::optional<boost::asio::any_completion_handler<void()>> resume;
+    };
+    void deliver(std::size_t index, std::exception_ptr error);
+
+    Lease lease_;
+    std::shared_ptr<Connection> conn_;
+    std::chrono::milliseconds timeout_;
+    std::vector<Entry*> entries_;  // each lives in its waiting caller's frame; null once delivered
+    bool sealed_ = false;
+};
+
+}  // namespace basalt::db::detail

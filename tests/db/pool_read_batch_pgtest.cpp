@@ -1,0 +1,243 @@
+// Read batching (db/detail/read_batch.hpp): read-only requests started in the same turn of the
+// event loop share one connection and one flush, yet each keeps its own role, claims,
+// settings, result and error, and a lost connection fails only the batch it carried.
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <gtest/gtest.h>
+
+#include "db/pool.hpp"
+#include "db/pool_fixture.hpp"
+
+namespace basalt::test {
+namespace {
+
+using db::Awaitable;
+using db::Params;
+using db::Rows;
+using db::TxContext;
+
+struct Outcome {
+    std::optional<Rows> rows;
+    std::optional<Error> error;
+    bool done = false;
+};
+
+Awaitable<void> read_into(db::Pool* pool, TxContext ctx, std::string sql, Outcome* out) {
+    try {
+        out->rows = co_await pool->run_in_tx(ctx, sql);
+    } catch (const ErrorException& e) {
+        out->error = e.error();
+    }
+    out->done = true;
+}
+
+class PoolReadBatch : public PoolTest {
+protected:
+    std::string setup_sql() const override {
+        return "do $$ begin "
+               "  if not exists (select from pg_roles where rolname = 'authenticator') then create role authenticator login noinherit; end if;"
+               "  if not exists (select from pg_roles where rolname = 'test_anon') then create role test_anon nologin; end if;"
+               "  if not exists (select from pg_roles where rolname = 'test_user') then create role test_user nologin; end if;"
+               "end $$;"
+               "grant test_anon, test_user to authenticator;"
+               "create table item(id int primary key, owner text);"
+               "insert into item values (1, 'a'), (2, 'b');"
+               "grant select on item to test_anon, test_user;"
+               "create table hidden(id int);"
+               "revoke all on hidden from public;";
+    }
+
+    static TxContext reader(std::string role, int i) {
+        TxContext ctx;
+        ctx.role = std::move(role);
+        ctx.claims_json = R"({"sub":"u)" + std::to_string(i) + R"("})";
+        ctx.settings = {{"request.path", "/p" + std::to_string(i)}};
+        ctx.read_only = true;
+        ctx.anonymous = ctx.role == "test_anon";
+        return ctx;
+    }
+
+    // Starts every read before the event loop runs (so they reach the pool in one turn) and
+    // runs the loop until all have finished.
+    std::vector<Outcome> run_together(db::Pool& pool, const std::vector<std::pair<TxContext, std::string>>& reads) {
+        std::vector<Outcome> out(reads.size());
+        for (std::size_t i = 0; i < reads.size(); ++i) {
+            boost::asio::co_spawn(io_, read_into(&pool, reads[i].first, reads[i].second, &out[i]),
+                                  boost::asio::detached);
+        }
+        const bool finished = run_until(io_, [&] {
+            for (const auto& o : out) {
+                if (!o.done) return false;
+            }
+            return true;
+        }, std::chrono::seconds(20));
+        EXPECT_TRUE(finished);
+        return out;
+    }
+
+    // One read per role first: the connection exists and the role verdicts are cached, so
+    // nothing in the measured turn has to wait for anything else.
+    void warm_up(db::Pool& pool) {
+        for (const char* role : {"test_anon", "test_user"}) run(pool.run_in_tx(reader(role, 0), "select 1"));
+    }
+};
+
+constexpr const char* kWhoAmI =
+    "select current_user, current_setting('request.jwt.claims')::json->>'sub',"
+    " current_setting('request.path'), pg_backend_pid(), current_setting('transaction_read_only')";
+
+TEST_F(PoolReadBatch, ConcurrentReadsShareOneRoundTripButKeepTheirOwnSettings) {
+    db::Settings s;
+    s.pool_size = 4;
+    auto pool = make_pool(s);
+    warm_up(*pool);
+    const auto before = pool->stats();
+    std::vector<std::pair<TxContext, std::string>> reads;
+    for (int i = 0; i < 20; ++i) reads.emplace_back(reader(i % 2 ? "test_user" : "test_anon", i), kWhoAmI);
+    auto out = run_together(*pool, reads);
+
+    std::set<std::string> backends;
+    for (int i = 0; i < 20; ++i) {
+        ASSERT_TRUE(out[i].rows) << i << ": " << (out[i].error ? out[i].error->internal : "");
+        const Rows& r = *out[i].rows;
+        EXPECT_EQ(r.get(0, 0), i % 2 ? "test_user" : "test_anon") << i;
+        EXPECT_EQ(r.get(0, 1), "u" + std::to_string(i));
+        EXPECT_EQ(r.get(0, 2), "/p" + std::to_string(i));
+        EXPECT_EQ(r.get(0, 4), "on");
+        backends.insert(std::string(r.get(0, 3)));
+    }
+    const auto after = pool->stats();
+    EXPECT_EQ(after.read_batches - before.read_batches, 1u);
+    EXPECT_EQ(after.batched_reads - before.batched_reads, 20u);
+    EXPECT_EQ(backends.size(), 1u);  // one connection carried them all
+
+    // Nothing of any of them stays on the connection.
+    Rows left = run(pool->query(
+        "select current_user, coalesce(current_setting('request.path', true), ''), current_setting('transaction_read_only')"));
+    EXPECT_EQ(left.get(0, 0), "postgres");
+    EXPECT_EQ(left.get(0, 1), "");
+    EXPECT_EQ(left.get(0, 2), "off");
+}
+
+TEST_F(PoolReadBatch, AFailedReadDoesNotDisturbTheOthersInItsBatch) {
+    auto pool = make_pool();
+    warm_up(*pool);
+    const auto before = pool->stats();
+    std::vector<std::pair<TxContext, std::string>> reads;
+    for (int i = 0; i < 8; ++i) {
+        std::string sql = kWhoAmI;
+        if (i == 2) sql = "select 1 / (id - id) from item";  // 22012 division by zero
+        if (i == 4) sql = "select * from hidden";            // 42501, anonymous: 401
+        if (i == 5) sql = "select * from hidden";            // 42501, signed in: 403
+        if (i == 6) sql = "insert into item values (9, 'x') returning id";  // read-only: 25006
+        reads.emplace_back(reader(i % 2 ? "test_user" : "test_anon", i), sql);
+    }
+    auto out = run_together(*pool, reads);
+    ASSERT_TRUE(out[2].error);
+    EXPECT_EQ(out[2].error->code, "22012");
+    EXPECT_EQ(out[2].error->status, 400);
+    ASSERT_TRUE(out[4].error);
+    EXPECT_EQ(out[4].error->code, "42501");
+    EXPECT_EQ(out[4].error->status, 401);
+    ASSERT_TRUE(out[5].error);
+    EXPECT_EQ(out[5].error->status, 403);
+    ASSERT_TRUE(out[6].error);
+    EXPECT_EQ(out[6].error->code, "25006");
+    for (int i : {0, 1, 3, 7}) {
+        ASSERT_TRUE(out[i].rows) << i << ": " << (out[i].error ? out[i].error->internal : "");
+        EXPECT_EQ(out[i].rows->get(0, 1), "u" + std::to_string(i));
+        EXPECT_EQ(out[i].rows->get(0, 2), "/p" + std::to_string(i));
+    }
+    EXPECT_EQ(pool->stats().read_batches - before.read_batches, 1u);
+    EXPECT_EQ(run(pool->query("select count(*) from item")).get(0, 0), "2");
+}
+
+// The statement prepared by the first read of a batch is used by the next ones in the same
+// pipeline; after DDL changes its result type, every read of the next batch prepares again.
+TEST_F(PoolReadBatch, ReadsOfABatchShareAndRefreshPreparedStatements) {
+    db::Settings s;
+    s.pool_size = 1;
+    auto pool = make_pool(s);
+    warm_up(*pool);
+    const std::string sql = "select * from item order by id";
+    std::vector<std::pair<TxContext, std::string>> reads;
+    for (int i = 0; i < 4; ++i) reads.emplace_back(reader("test_anon", i), sql);
+    for (const auto& o : run_together(*pool, reads)) {
+        ASSERT_TRUE(o.rows);
+        EXPECT_EQ(o.rows->columns(), 2);
+    }
+    run(pool->execute("alter table item add column note text default 'n'"));
+    for (const auto& o : run_together(*pool, reads)) {
+        ASSERT_TRUE(o.rows) << (o.error ? o.error->internal : "");
+        EXPECT_EQ(o.rows->columns(), 3);
+        EXPECT_EQ(o.rows->get(0, 2), "n");
+    }
+}
+
+TEST_F(PoolReadBatch, StatementTimeoutFailsOnlyTheSlowRead) {
+    db::Settings s;
+    s.statement_timeout_ms = 200;
+    auto pool = make_pool(s);
+    warm_up(*pool);
+    std::vector<std::pair<TxContext, std::string>> reads;
+    for (int i = 0; i < 4; ++i) reads.emplace_back(reader("test_anon", i), i == 1 ? "select pg_sleep(2)" : kWhoAmI);
+    auto out = run_together(*pool, reads);
+    ASSERT_TRUE(out[1].error);
+    EXPECT_EQ(out[1].error->code, "57014");
+    EXPECT_EQ(out[1].error->status, 504);
+    for (int i : {0, 2, 3}) {
+        ASSERT_TRUE(out[i].rows) << i;
+        EXPECT_EQ(out[i].rows->get(0, 1), "u" + std::to_string(i));
+    }
+}
+
+// A backend that dies mid-batch: the reads answered before it keep their results, the rest get
+// 503, the broken connection is dropped, and the next read works on a fresh one.
+TEST_F(PoolReadBatch, LostConnectionFailsTheRestOfTheBatchWith503) {
+    db::Settings s;
+    s.pool_size = 1;
+    auto pool = make_pool(s);
+    warm_up(*pool);
+    TxContext own;  // no role: the pool's login may end its own backend
+    own.read_only = true;
+    std::vector<std::pair<TxContext, std::string>> reads;
+    reads.emplace_back(reader("test_anon", 0), kWhoAmI);
+    reads.emplace_back(own, "select pg_terminate_backend(pg_backend_pid())");
+    reads.emplace_back(reader("test_anon", 2), kWhoAmI);
+    reads.emplace_back(reader("test_anon", 3), kWhoAmI);
+    auto out = run_together(*pool, reads);
+    ASSERT_TRUE(out[0].rows);
+    EXPECT_EQ(out[0].rows->get(0, 1), "u0");
+    for (int i : {1, 2, 3}) {
+        ASSERT_TRUE(out[i].error) << i;
+        EXPECT_EQ(out[i].error->status, 503) << i;
+    }
+    Rows again = run(pool->run_in_tx(reader("test_user", 9), kWhoAmI));
+    EXPECT_EQ(again.get(0, 1), "u9");
+    EXPECT_EQ(pool->stats().total, 1u);
+}
+
+TEST_F(PoolReadBatch, SwitchedOffEveryReadGetsAConnectionOfItsOwn) {
+    db::Settings s;
+    s.pool_size = 3;
+    s.batch_reads = false;
+    auto pool = make_pool(s);
+    warm_up(*pool);
+    std::vector<std::pair<TxContext, std::string>> reads;
+    for (int i = 0; i < 6; ++i) reads.emplace_back(reader("test_user", i), kWhoAmI);
+    std::set<std::string> backends;
+    for (const auto& o : run_together(*pool, reads)) {
+        ASSERT_TRUE(o.rows);
+        backends.insert(std::string(o.rows->get(0, 3)));
+    }
+    EXPECT_EQ(backends.size(), 3u);
+    EXPECT_EQ(pool->stats().read_batches, 0u);
+}
+
+}  // namespace
+}  // namespace basalt::test
