@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libssl-dev libpq-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libcli11-dev nlohmann-json3-dev libcurl4-openssl-dev libldap-dev libpg-query-dev
-  libcrypt-dev libgtest-dev libgmock-dev
+  libcrypt-dev libgtest-dev libgmock-dev libmimalloc-dev
   postgresql-15 postgresql-client-15 postgresql-contrib
   nodejs npm python3-aiosmtpd
   wrk nginx-light hyperfine procps curl
