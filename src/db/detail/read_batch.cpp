@@ -51,7 +51,11 @@ void ReadBatch::deliver(std::size_t index, std::exception_ptr error) {
 }
 
 Awaitable<void> ReadBatch::run(std::shared_ptr<ReadBatch> self, Shard* shard) {
-    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+    // Two turns of the event loop before sending: the first lets the requests already queued on
+    // this thread join; during the second the loop polls its sockets once more (without
+    // blocking), so requests that arrived meanwhile join too. No timer, no added wait when idle.
+    const auto ex = co_await asio::this_coro::executor;
+    for (int turn = 0; turn < 2; ++turn) co_await asio::post(ex, asio::use_awaitable);
     shard->seal_read_batch(self.get());
     self->sealed_ = true;
     Connection& c = *self->conn_;

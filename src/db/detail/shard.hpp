@@ -63,7 +63,7 @@ public:
     // within `timeout`. Throws 503 db.unavailable (down / backing off) or db.pool_timeout.
     Awaitable<Lease> acquire(std::chrono::milliseconds timeout);
 
-    // The read batch gathering on this thread this turn (read_batch.hpp), or a new one on a
+    // The read batch gathering on this thread now (read_batch.hpp), or a new one on a
     // connection acquired within `acquire_timeout` whose round trip gets `timeout`. Submit to it
     // before suspending again. Throws like acquire().
     Awaitable<ReadBatch*> join_read_batch(std::chrono::milliseconds acquire_timeout,
