@@ -1,5 +1,5 @@
 // Read batching: the implicit read-only transactions one I/O thread has ready within the same
-// two turns of its event loop share one connection and one flush. Each keeps its own Sync, so
+// few turns of its event loop share one connection and one flush. Each keeps its own Sync, so
 // each is still its own transaction with its own role, claims and errors; but PostgreSQL takes
 // them in with one read and one wake-up of one backend, and this thread sends once and reads
 // the answers as they stream back (cross-request pipelining, as high-throughput PostgreSQL
@@ -40,8 +40,8 @@ public:
     // error results, as from Connection::pipeline().
     Awaitable<std::vector<ResultPtr>> submit(std::span<const Step> steps);
 
-    // The batch's life, spawned by the shard that opened it: waits two turns of the event loop
-    // so the other requests ready now can join, closes the batch to newcomers, sends it and
+    // The batch's life, spawned by the shard that opened it: waits a few turns of the event
+    // loop so the other requests ready now can join, closes the batch to newcomers, sends it and
     // hands each request its results as soon as they have arrived.
     static Awaitable<void> run(std::shared_ptr<ReadBatch> self, Shard* shard);
 
