@@ -2,7 +2,9 @@
 // it, and helpers to run coroutines and capture the basalt::Error they throw.
 #pragma once
 
+#include <initializer_list>
 #include <memory>
+#include <utility>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -18,6 +20,19 @@ class PoolTest : public ::testing::Test {
 protected:
     // Each test gets its own database named after the test, created from `setup_sql()`.
     virtual std::string setup_sql() const { return ""; }
+
+    // SQL creating `authenticator` and each {name, attributes} role unless it exists (roles are
+    // cluster-wide and outlive a test's database).
+    static std::string roles_sql(std::initializer_list<std::pair<const char*, const char*>> roles) {
+        std::string sql = "do $$ begin ";
+        auto add = [&sql](const std::string& name, const std::string& attributes) {
+            sql += "if not exists (select from pg_roles where rolname = '" + name + "') then create role " +
+                   name + " " + attributes + "; end if; ";
+        };
+        add("authenticator", "login noinherit");
+        for (const auto& [name, attributes] : roles) add(name, attributes);
+        return sql + "end $$;";
+    }
 
     void SetUp() override {
         pg_ = TempPostgres::get();

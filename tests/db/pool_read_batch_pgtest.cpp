@@ -17,7 +17,6 @@ namespace basalt::test {
 namespace {
 
 using db::Awaitable;
-using db::Params;
 using db::Rows;
 using db::TxContext;
 
@@ -39,11 +38,7 @@ Awaitable<void> read_into(db::Pool* pool, TxContext ctx, std::string sql, Outcom
 class PoolReadBatch : public PoolTest {
 protected:
     std::string setup_sql() const override {
-        return "do $$ begin "
-               "  if not exists (select from pg_roles where rolname = 'authenticator') then create role authenticator login noinherit; end if;"
-               "  if not exists (select from pg_roles where rolname = 'test_anon') then create role test_anon nologin; end if;"
-               "  if not exists (select from pg_roles where rolname = 'test_user') then create role test_user nologin; end if;"
-               "end $$;"
+        return roles_sql({{"test_anon", "nologin"}, {"test_user", "nologin"}}) +
                "grant test_anon, test_user to authenticator;"
                "create table item(id int primary key, owner text);"
                "insert into item values (1, 'a'), (2, 'b');"

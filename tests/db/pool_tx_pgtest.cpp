@@ -27,14 +27,8 @@ protected:
     std::string setup_sql() const override {
         // Roles are cluster-wide: create them once, tolerate reruns. Request roles must be
         // granted to authenticator (the API login role), as in PostgREST and Supabase.
-        return "do $$ begin "
-               "  if not exists (select from pg_roles where rolname = 'authenticator') then create role authenticator login noinherit; end if;"
-               "  if not exists (select from pg_roles where rolname = 'test_anon') then create role test_anon nologin; end if;"
-               "  if not exists (select from pg_roles where rolname = 'test_user') then create role test_user nologin; end if;"
-               "  if not exists (select from pg_roles where rolname = 'test_login') then create role test_login login; end if;"
-               "  if not exists (select from pg_roles where rolname = 'test_bypass') then create role test_bypass nologin bypassrls; end if;"
-               "  if not exists (select from pg_roles where rolname = 'test_ungranted') then create role test_ungranted nologin; end if;"
-               "end $$;"
+        return roles_sql({{"test_anon", "nologin"}, {"test_user", "nologin"}, {"test_login", "login"},
+                          {"test_bypass", "nologin bypassrls"}, {"test_ungranted", "nologin"}}) +
                "grant test_anon, test_user, test_login, test_bypass to authenticator;"
                "create table note(id serial primary key, body text not null);"
                "create table secret(id int);"
