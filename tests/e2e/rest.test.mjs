@@ -1,7 +1,8 @@
 // REST end to end: the real binary with the unmodified @supabase/supabase-js client over the
 // fixture schema (tests/fixtures/rest_schema.sql): every filter family, ordering, ranges and
 // counts, single/maybeSingle, CSV, embedding (many-to-one, one-to-many, many-to-many),
-// mutations with returning, upsert, RPC, errors, RLS per user, and the schema cache reload.
+// mutations with returning, upsert, RPC, errors, RLS per user (also under many concurrent reads),
+// and the schema cache reload.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -318,6 +319,61 @@ describe('rest (supabase-js)', () => {
     // policies that differ by role
     assert.deepEqual((await anon().from('notices').select('id')).data, [{ id: 1 }]);
     assert.equal((await alice.client.from('notices').select('id')).data.length, 2);
+  });
+
+  // Concurrent reads of one server thread share a round trip to PostgreSQL (read batching);
+  // each must still run as its own user with its own claims, and a failing one must not spoil
+  // the others.
+  test('RLS holds for many concurrent reads from different users', async () => {
+    const signIn = async (email) => {
+      const { data, error } = await anon().auth.signUp({ email, password: 'password1' });
+      assert.equal(error, null, JSON.stringify(error));
+      const headers = { Authorization: `Bearer ${data.session.access_token}` };
+      return { client: createClient(srv.url, srv.anonKey, { ...clientOptions, global: { headers } }), id: data.user.id };
+    };
+    const carol = await signIn('carol-batch@example.com');
+    const dave = await signIn('dave-batch@example.com');
+    for (const [u, task] of [[carol, 'carol-1'], [carol, 'carol-2'], [dave, 'dave-1']]) {
+      assert.equal((await u.client.from('todos').insert({ task })).error, null);
+    }
+    const counter = async (name) => {
+      const text = await (await fetch(`${srv.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+      return Number(line.split(' ')[1]);
+    };
+    const before = { batches: await counter('db_read_batches_total'), reads: await counter('db_batched_reads_total') };
+    const who = [
+      ['carol', () => carol.client.from('todos').select('task, user_id').like('task', '%-_').order('task'), (d) => assert.deepEqual(d.map((r) => r.task), ['carol-1', 'carol-2'])],
+      ['dave', () => dave.client.from('todos').select('task, user_id').like('task', '%-_'), (d) => assert.deepEqual(d.map((r) => r.task), ['dave-1'])],
+      ['anon', () => anon().from('todos').select('task'), (d) => assert.deepEqual(d, [])],
+      ['service', () => service().from('todos').select('task').like('task', '%-_').order('task'), (d) => assert.deepEqual(d.map((r) => r.task), ['carol-1', 'carol-2', 'dave-1'])],
+    ];
+    for (let round = 0; round < 3; ++round) {
+      const calls = [];
+      for (let i = 0; i < 60; ++i) {
+        const [name, run, check] = who[i % who.length];
+        if (i % 15 === 7) {
+          // invalid input for bigint: an error from PostgreSQL itself, in the middle of the others
+          calls.push(carol.client.from('todos').select('id').eq('id', 'not-a-number').then((r) => {
+            assert.equal(r.status, 400);
+            assert.equal(r.error.code, '22P02');
+          }));
+          continue;
+        }
+        calls.push(run().then((r) => {
+          assert.equal(r.error, null, `${name}: ${JSON.stringify(r.error)}`);
+          check(r.data);
+          if (name === 'carol' || name === 'dave') {
+            for (const row of r.data) assert.equal(row.user_id, (name === 'carol' ? carol : dave).id);
+          }
+        }));
+      }
+      await Promise.all(calls);
+    }
+    const batches = (await counter('db_read_batches_total')) - before.batches;
+    const reads = (await counter('db_batched_reads_total')) - before.reads;
+    assert.ok(reads >= 180, `batched reads ${reads}`);
+    assert.ok(batches < reads, `${reads} reads went out in ${batches} batches: none was shared`);
   });
 
   test('hostile input gets a 4xx or a literal match, never a 5xx', async () => {
