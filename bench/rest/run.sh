@@ -12,6 +12,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$ROOT/bench/rest
 BIN=${BENCH_BASALT_BIN:-$ROOT/build/basalt}
 DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
 CONNS=16
 ONE_ID=4242 PAGE_OFFSET=4100  # also the markers that find each request's statements in the log
 GQL_WORKERS=${POSTGRAPHILE_WORKERS:-$(nproc)}  # basalt runs one I/O thread per core
@@ -116,11 +117,28 @@ run_pgbench() {  # prints "tps p99_ms"
 rss_kb() { ps -o rss= -p "$1" --ppid "$1" | awk '{s+=$1} END {print s}'; }  # process + children
 
 # Results go through files: a failure inside `< <(...)` would not stop the script.
-run_wrk "$ONE" "${H[@]}" >"$WORK/r"; read -r one_rps one_p99 <"$WORK/r"
-read -r one_tps one_pp99 < <(run_pgbench "$WORK/one.sql" "$WORK/one.defs")
-run_wrk "$PAGE" "${H[@]}" >"$WORK/r"; read -r page_rps page_p99 <"$WORK/r"
-rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
-read -r page_tps page_pp99 < <(run_pgbench "$WORK/page.sql" "$WORK/page.defs")
+# One machine-wide hiccup can move a single 10 s figure by 10%: each request is measured ROUNDS
+# times, basalt and pgbench alternating, and the median run of each is reported.
+median_line() { sort -n -k1,1 "$1" | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'; }
+side_by_side() {  # side_by_side <tag> <url> <sql> <defs>
+  local tag=$1 url=$2 sql=$3 defs=$4 r
+  : >"$WORK/$tag.basalt"
+  : >"$WORK/$tag.pgbench"
+  for ((r = 1; r <= ROUNDS; r++)); do
+    run_wrk "$url" "${H[@]}" >>"$WORK/$tag.basalt"
+    awk '/VmRSS/ {print $2}' "/proc/$PID/status" >>"$WORK/rss"  # right after the load
+    run_pgbench "$sql" "$defs" >>"$WORK/$tag.pgbench"
+  done
+  printf '%s: basalt rps / pgbench tps per round: %s\n' "$tag" \
+    "$(paste -d/ <(cut -d' ' -f1 "$WORK/$tag.basalt") <(cut -d' ' -f1 "$WORK/$tag.pgbench") | tr '\n' ' ')" >>"$WORK/rounds"
+}
+side_by_side "GET one row by PK" "$ONE" "$WORK/one.sql" "$WORK/one.defs"
+side_by_side "GET page of 25 rows" "$PAGE" "$WORK/page.sql" "$WORK/page.defs"
+median_line "$WORK/GET one row by PK.basalt" >"$WORK/r"; read -r one_rps one_p99 <"$WORK/r"
+median_line "$WORK/GET one row by PK.pgbench" >"$WORK/r"; read -r one_tps one_pp99 <"$WORK/r"
+median_line "$WORK/GET page of 25 rows.basalt" >"$WORK/r"; read -r page_rps page_p99 <"$WORK/r"
+median_line "$WORK/GET page of 25 rows.pgbench" >"$WORK/r"; read -r page_tps page_pp99 <"$WORK/r"
+rss_kb=$(sort -n "$WORK/rss" | tail -1)
 # A longer warm-up for PostGraphile: V8 needs a few thousand requests to optimise its hot paths.
 export GQL_BODY_FILE WARMUP=5
 GQL_BODY_FILE=$WORK/one.json run_wrk "$GQL" "${GH[@]}" -s "$HERE/graphql.lua" >"$WORK/r"; read -r one_grps one_gp99 <"$WORK/r"
@@ -131,10 +149,11 @@ GQL_VERSION=$(node -p 'require(process.argv[1]).version' "$HERE/postgraphile/nod
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 row() { printf '%-22s %12.0f %16.0f %8s %10s ms %13s ms\n' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4" "$5"; }
-echo "== bench/rest: $CONNS connections, ${DURATION}s each; pgbench runs basalt's exact statements (prepared, pipelined) =="
+echo "== bench/rest: $CONNS connections, ${DURATION}s runs, median of $ROUNDS alternating rounds; pgbench runs basalt's exact statements (prepared, pipelined) =="
 printf '%-22s %12s %16s %8s %13s %16s\n' "request" "basalt rps" "pgbench tps" "ratio" "basalt p99" "pgbench p99"
 row "GET one row by PK" "$one_rps" "$one_tps" "$one_p99" "$one_pp99"
 row "GET page of 25 rows" "$page_rps" "$page_tps" "$page_p99" "$page_pp99"
+sed 's/^/  /' "$WORK/rounds"
 echo "== reference: PostGraphile $GQL_VERSION (Node workers: $GQL_WORKERS; GraphQL POSTs of the same rows and columns) =="
 printf '%-22s %12s %16s %8s %13s %16s\n' "request" "basalt rps" "postgraphile rps" "ratio" "basalt p99" "postgraphile p99"
 row "one row by PK" "$one_rps" "$one_grps" "$one_p99" "$one_gp99"
