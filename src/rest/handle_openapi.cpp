@@ -101,7 +101,7 @@ boost::asio::awaitable<http::Response> handle_openapi(RestService::Impl& impl, h
     Visible visible;
     try {
         db::Params params;
-        params.emplace_back(quote_ident(req->schema));
+        params.emplace_back(quote_identifier(req->schema));
         db::Rows rows = co_await impl.pool.run_in_tx(role_context(request), kPrivilegesQuery, std::move(params));
         visible = parse_visible(rows);
     } catch (const ErrorException& e) {

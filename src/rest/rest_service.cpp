@@ -9,9 +9,9 @@ namespace basalt::rest {
 
 namespace {
 std::string make_search_path(const std::string& schema, const std::vector<std::string>& extra) {
-    std::string out = quote_ident(schema);
+    std::string out = quote_identifier(schema);
     for (const auto& s : extra) {
-        if (s != schema) out += ", " + quote_ident(s);
+        if (s != schema) out += ", " + quote_identifier(s);
     }
     return out;
 }

@@ -7,18 +7,6 @@
 
 namespace basalt::rest {
 
-std::string quote_ident(std::string_view name) {
-    std::string out;
-    out.reserve(name.size() + 2);
-    out += '"';
-    for (char c : name) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
-}
-
 std::string array_literal(const std::vector<std::string>& elements) {
     std::string out = "{";
     for (std::size_t i = 0; i < elements.size(); ++i) {
@@ -107,7 +95,7 @@ void collect_presence(const PlanLogic& l, std::vector<std::string>& out) {
 }  // namespace
 
 std::string qualified(const meta::QualifiedName& name) {
-    return quote_ident(name.schema) + "." + quote_ident(name.name);
+    return quote_identifier(name.schema) + "." + quote_identifier(name.name);
 }
 
 std::string SqlBuilder::param(std::string value) {
@@ -121,7 +109,7 @@ std::string SqlBuilder::null_param() {
 }
 
 std::string SqlBuilder::column(const ColumnExpr& c) {
-    std::string out = quote_ident(c.alias) + "." + quote_ident(c.column);
+    std::string out = quote_identifier(c.alias) + "." + quote_identifier(c.column);
     if (c.path.empty()) return out;
     for (const auto& step : c.path) {
         out += step.as_text ? "->>" : "->";
@@ -169,8 +157,8 @@ std::string SqlBuilder::logic(const PlanLogic& l) {
             out = condition(l.leaf);
             break;
         case PlanLogic::Kind::kEmbedPresence:
-            out = l.embed_to_one ? quote_ident(l.embed_alias) + " IS DISTINCT FROM NULL"
-                                 : quote_ident(l.embed_alias) + "." + quote_ident(l.embed_alias) +
+            out = l.embed_to_one ? quote_identifier(l.embed_alias) + " IS DISTINCT FROM NULL"
+                                 : quote_identifier(l.embed_alias) + "." + quote_identifier(l.embed_alias) +
                                        " IS NOT NULL";
             break;
         case PlanLogic::Kind::kAnd:
@@ -225,12 +213,12 @@ std::string SqlBuilder::projection(const ReadNode& node) {
     for (const auto& p : node.projection) {
         switch (p.kind) {
             case ProjItem::Kind::kAllColumns:
-                add(quote_ident(p.column.alias) + ".*");
+                add(quote_identifier(p.column.alias) + ".*");
                 break;
             case ProjItem::Kind::kCountAll: {
                 std::string e = "pg_catalog.count(*)";
                 if (!p.aggregate_cast.empty()) e = "(" + e + ")::" + p.aggregate_cast;
-                add(e + " AS " + quote_ident(p.output));
+                add(e + " AS " + quote_identifier(p.output));
                 break;
             }
             case ProjItem::Kind::kColumn: {
@@ -242,20 +230,20 @@ std::string SqlBuilder::projection(const ReadNode& node) {
                     e = std::string(aggregate_sql(p.aggregate)) + "(" + e + ")";
                     if (!p.aggregate_cast.empty()) e = "(" + e + ")::" + p.aggregate_cast;
                 }
-                add(plain ? e : e + " AS " + quote_ident(p.output));
+                add(plain ? e : e + " AS " + quote_identifier(p.output));
                 break;
             }
             case ProjItem::Kind::kSpreadColumn:
-                add(quote_ident(p.column.alias) + "." + quote_ident(p.column.column) + " AS " +
-                    quote_ident(p.output));
+                add(quote_identifier(p.column.alias) + "." + quote_identifier(p.column.column) + " AS " +
+                    quote_identifier(p.output));
                 break;
             case ProjItem::Kind::kEmbed: {
                 const Embed& e = node.embeds[p.embed];
-                const std::string lat = quote_ident(e.lateral_alias);
+                const std::string lat = quote_identifier(e.lateral_alias);
                 if (e.to_one) {
-                    add("pg_catalog.row_to_json(" + lat + ".*)::jsonb AS " + quote_ident(p.output));
+                    add("pg_catalog.row_to_json(" + lat + ".*)::jsonb AS " + quote_identifier(p.output));
                 } else {
-                    add("COALESCE(" + lat + "." + lat + ", '[]') AS " + quote_ident(p.output));
+                    add("COALESCE(" + lat + "." + lat + ", '[]') AS " + quote_identifier(p.output));
                 }
                 break;
             }
@@ -267,33 +255,33 @@ std::string SqlBuilder::projection(const ReadNode& node) {
 std::string SqlBuilder::embed_join(const ReadNode& parent, const Embed& e) {
     const meta::Relationship& r = *e.relationship;
     const ReadNode& child = e.node;
-    const std::string child_alias = quote_ident(child.alias);
+    const std::string child_alias = quote_identifier(child.alias);
     std::string source = qualified(child.name) + " AS " + child_alias;
     std::string join_cond;
     auto add_cond = [&](const std::string& c) {
         join_cond += join_cond.empty() ? "" : " AND ";
         join_cond += c;
     };
-    const std::string parent_alias = quote_ident(parent.alias);
+    const std::string parent_alias = quote_identifier(parent.alias);
     if (r.junction) {
-        const std::string j = quote_ident(e.junction_alias);
+        const std::string j = quote_identifier(e.junction_alias);
         std::string on;
         for (const auto& [jcol, tcol] : r.junction->target_columns) {
             on += on.empty() ? "" : " AND ";
-            on += j + "." + quote_ident(jcol) + " = " + child_alias + "." + quote_ident(tcol);
+            on += j + "." + quote_identifier(jcol) + " = " + child_alias + "." + quote_identifier(tcol);
         }
         source += " INNER JOIN " + qualified(r.junction->table) + " AS " + j + " ON " + on;
         for (const auto& [jcol, scol] : r.junction->source_columns) {
-            add_cond(j + "." + quote_ident(jcol) + " = " + parent_alias + "." + quote_ident(scol));
+            add_cond(j + "." + quote_identifier(jcol) + " = " + parent_alias + "." + quote_identifier(scol));
         }
     } else {
         for (const auto& [pcol, ccol] : r.columns) {
-            add_cond(child_alias + "." + quote_ident(ccol) + " = " + parent_alias + "." +
-                     quote_ident(pcol));
+            add_cond(child_alias + "." + quote_identifier(ccol) + " = " + parent_alias + "." +
+                     quote_identifier(pcol));
         }
     }
     const std::string inner = select(child, source, join_cond, true);
-    const std::string lat = quote_ident(e.lateral_alias);
+    const std::string lat = quote_identifier(e.lateral_alias);
     if (e.to_one) {
         return std::string(e.join == JoinKind::kInner ? " INNER" : " LEFT") + " JOIN LATERAL (" +
                inner + ") AS " + lat + " ON TRUE";

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "db/quote.hpp"
 #include "rest/parse/api_request.hpp"
 #include "rest/plan/plan.hpp"
 
@@ -33,8 +34,8 @@ inline constexpr int kColResponseStatus = 4;   // text or NULL
 // `req` supplies the raw body and GET RPC arguments (the plan holds no values of its own).
 Result<Statement> to_sql(const Plan& plan, const ApiRequest& req);
 
-// Quoting used by the generator; exposed for tests.
-std::string quote_ident(std::string_view name);
+// Identifiers (all of them names from the schema cache) are quoted with db::quote_identifier.
+using db::quote_identifier;
 // PostgreSQL array literal with every element double-quoted: {"a","b \"c\""}.
 std::string array_literal(const std::vector<std::string>& elements);
 

@@ -127,7 +127,7 @@ std::string with_source(std::string_view inner, std::string_view total, std::str
 Statement read_sql(const Plan& plan) {
     SqlBuilder b;
     const ReadNode& root = plan.root;
-    TopLevel t = top_level(b, root, qualified(root.name) + " AS " + quote_ident(root.alias));
+    TopLevel t = top_level(b, root, qualified(root.name) + " AS " + quote_identifier(root.alias));
     const std::string total = total_expr(b, plan, t, true);
     std::string sql = with_source(t.query, total, body_expr(plan, "pgrst_source", false));
     return Statement{std::move(sql), b.take_params()};
@@ -138,7 +138,7 @@ Statement read_sql(const Plan& plan) {
 std::string call_source(SqlBuilder& b, const Plan& plan, const ApiRequest& req) {
     const CallSpec& call = plan.call;
     const meta::Function& fn = *call.function;
-    const std::string alias = quote_ident(plan.root.alias);
+    const std::string alias = quote_identifier(plan.root.alias);
     const std::string name = qualified({fn.schema, fn.name});
     if (call.whole_body) {
         const std::string type = fn.params.front().base_type == "jsonb" ? "jsonb" : "json";
@@ -165,9 +165,9 @@ std::string call_source(SqlBuilder& b, const Plan& plan, const ApiRequest& req) 
             defs += ", ";
             named += ", ";
         }
-        defs += quote_ident(p->name) + " " + p->type;
-        named += std::string(p->variadic ? "VARIADIC " : "") + quote_ident(p->name) +
-                 " := pgrst_args." + quote_ident(p->name);
+        defs += quote_identifier(p->name) + " " + p->type;
+        named += std::string(p->variadic ? "VARIADIC " : "") + quote_identifier(p->name) +
+                 " := pgrst_args." + quote_identifier(p->name);
     }
     return "pg_catalog.json_to_record(" + b.param(std::move(args_json)) + "::json) AS pgrst_args(" +
            defs + "), LATERAL " + name + "(" + named + ") AS " + alias;
@@ -179,7 +179,7 @@ Statement call_sql(const Plan& plan, const ApiRequest& req) {
     const meta::Function& fn = *plan.call.function;
     std::string source = call_source(b, plan, req);
     if (plan.call.scalar) {
-        const std::string alias = quote_ident(root.alias);
+        const std::string alias = quote_identifier(root.alias);
         std::string inner = "SELECT " + (fn.returns_void() ? std::string("NULL::text") : alias) +
                             " AS pgrst_scalar FROM " + source + b.limit_offset(root.limit, root.offset);
         std::string body;
@@ -214,7 +214,7 @@ Statement mutation_sql(const Plan& plan, const ApiRequest& req) {
         return Statement{std::move(sql), b.take_params()};
     }
     const ReadNode& root = plan.root;
-    std::string rows_query = b.select(root, "pgrst_source AS " + quote_ident(root.alias));
+    std::string rows_query = b.select(root, "pgrst_source AS " + quote_identifier(root.alias));
     sql += ", pgrst_rows AS (" + rows_query + ") ";
     append_outer_select(sql, "NULL::bigint", body_expr(plan, "pgrst_rows", false), "pgrst_rows");
     return Statement{std::move(sql), b.take_params()};

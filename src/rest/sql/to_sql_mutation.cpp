@@ -12,7 +12,7 @@ std::string column_defs(const std::vector<const meta::Column*>& cols) {
     std::string out;
     for (const auto* c : cols) {
         if (!out.empty()) out += ", ";
-        out += quote_ident(c->name) + " " + c->type;
+        out += quote_identifier(c->name) + " " + c->type;
     }
     return out;
 }
@@ -21,7 +21,7 @@ std::string column_list(const std::vector<const meta::Column*>& cols, const std:
     std::string out;
     for (const auto* c : cols) {
         if (!out.empty()) out += ", ";
-        out += prefix + quote_ident(c->name);
+        out += prefix + quote_identifier(c->name);
     }
     return out;
 }
@@ -34,7 +34,7 @@ std::string returned_columns(const MutationSpec& m, const std::string& alias) {
     std::string out;
     for (const auto& c : m.returning_columns) {
         if (!out.empty()) out += ", ";
-        out += alias + "." + quote_ident(c);
+        out += alias + "." + quote_identifier(c);
     }
     return out;
 }
@@ -74,7 +74,7 @@ std::string typed_rows(SqlBuilder& b, const MutationSpec& m, const ApiRequest& r
 
 std::string insert_cte(SqlBuilder& b, const Plan& plan, const ApiRequest& req) {
     const MutationSpec& m = plan.mutation;
-    const std::string alias = quote_ident(plan.root.alias);
+    const std::string alias = quote_identifier(plan.root.alias);
     std::string sql = "INSERT INTO " + qualified(m.table->qualified()) + " AS " + alias;
     if (m.columns.empty()) {
         // {} or [{},{}]: one row of defaults per element
@@ -87,7 +87,7 @@ std::string insert_cte(SqlBuilder& b, const Plan& plan, const ApiRequest& req) {
         std::string target;
         for (const auto& c : m.on_conflict) {
             target += target.empty() ? "(" : ", ";
-            target += quote_ident(c);
+            target += quote_identifier(c);
         }
         if (!target.empty()) target += ")";
         sql += " ON CONFLICT" + (target.empty() ? std::string() : " " + target);
@@ -95,7 +95,7 @@ std::string insert_cte(SqlBuilder& b, const Plan& plan, const ApiRequest& req) {
             sql += " DO UPDATE SET ";
             for (std::size_t i = 0; i < m.columns.size(); ++i) {
                 if (i > 0) sql += ", ";
-                const auto col = quote_ident(m.columns[i]->name);
+                const auto col = quote_identifier(m.columns[i]->name);
                 sql += col + " = EXCLUDED." + col;
             }
         } else {
@@ -115,7 +115,7 @@ std::string limited(SqlBuilder& b, const MutationSpec& m, const std::string& ali
     if (m.table->is_view() && !m.table->primary_key.empty()) {
         for (const auto& c : m.table->primary_key) {
             key += key.empty() ? "" : ", ";
-            key += alias + "." + quote_ident(c);
+            key += alias + "." + quote_identifier(c);
         }
     } else {
         key = alias + ".ctid";
@@ -131,7 +131,7 @@ std::string limited(SqlBuilder& b, const MutationSpec& m, const std::string& ali
 
 std::string update_cte(SqlBuilder& b, const Plan& plan, const ApiRequest& req) {
     const MutationSpec& m = plan.mutation;
-    const std::string alias = quote_ident(plan.root.alias);
+    const std::string alias = quote_identifier(plan.root.alias);
     const std::string table = qualified(m.table->qualified()) + " AS " + alias;
     if (m.columns.empty()) {
         // PATCH {}: nothing to change; answer as if no row matched.
@@ -140,7 +140,7 @@ std::string update_cte(SqlBuilder& b, const Plan& plan, const ApiRequest& req) {
     std::string sql = "UPDATE " + table + " SET ";
     for (std::size_t i = 0; i < m.columns.size(); ++i) {
         if (i > 0) sql += ", ";
-        const auto col = quote_ident(m.columns[i]->name);
+        const auto col = quote_identifier(m.columns[i]->name);
         sql += col + " = pgrst_body." + col;
     }
     MutationSpec one = m;
@@ -154,7 +154,7 @@ std::string update_cte(SqlBuilder& b, const Plan& plan, const ApiRequest& req) {
 
 std::string delete_cte(SqlBuilder& b, const Plan& plan) {
     const MutationSpec& m = plan.mutation;
-    const std::string alias = quote_ident(plan.root.alias);
+    const std::string alias = quote_identifier(plan.root.alias);
     std::string sql = "DELETE FROM " + qualified(m.table->qualified()) + " AS " + alias;
     std::string where = b.where(m.where);
     where = limited(b, m, alias, where);
