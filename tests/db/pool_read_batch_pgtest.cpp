@@ -191,9 +191,10 @@ TEST_F(PoolReadBatch, StatementTimeoutFailsOnlyTheSlowRead) {
     }
 }
 
-// A backend that dies mid-batch: the reads answered before it keep their results, the rest get
-// 503, the broken connection is dropped, and the next read works on a fresh one.
-TEST_F(PoolReadBatch, LostConnectionFailsTheRestOfTheBatchWith503) {
+// A backend that dies mid-batch: the reads answered before it keep their results, the read
+// that was running gets 503, and the reads behind it, never answered, go again on a fresh
+// connection (read-only, so running them again is harmless).
+TEST_F(PoolReadBatch, LostConnectionFailsTheRunningReadAndResendsTheUnanswered) {
     db::Settings s;
     s.pool_size = 1;
     auto pool = make_pool(s);
@@ -204,16 +205,33 @@ TEST_F(PoolReadBatch, LostConnectionFailsTheRestOfTheBatchWith503) {
     reads.emplace_back(reader("test_anon", 0), kWhoAmI);
     reads.emplace_back(own, "select pg_terminate_backend(pg_backend_pid())");
     reads.emplace_back(reader("test_anon", 2), kWhoAmI);
-    reads.emplace_back(reader("test_anon", 3), kWhoAmI);
+    reads.emplace_back(reader("test_user", 3), kWhoAmI);
     auto out = run_together(*pool, reads);
     ASSERT_TRUE(out[0].rows);
-    EXPECT_EQ(out[0].rows->get(0, 1), "u0");
-    for (int i : {1, 2, 3}) {
-        ASSERT_TRUE(out[i].error) << i;
-        EXPECT_EQ(out[i].error->status, 503) << i;
+    ASSERT_TRUE(out[1].error);
+    EXPECT_EQ(out[1].error->status, 503);
+    for (int i : {2, 3}) {
+        ASSERT_TRUE(out[i].rows) << i << ": " << (out[i].error ? out[i].error->internal : "");
+        EXPECT_EQ(out[i].rows->get(0, 1), "u" + std::to_string(i));
+        EXPECT_NE(out[i].rows->get(0, 3), out[0].rows->get(0, 3));  // another backend
     }
-    Rows again = run(pool->run_in_tx(reader("test_user", 9), kWhoAmI));
-    EXPECT_EQ(again.get(0, 1), "u9");
+    EXPECT_EQ(pool->stats().total, 1u);
+}
+
+// The connection was closed by the server while idle (restart, idle_session_timeout, a
+// pooler): the read that finds out goes again on a new connection instead of failing.
+TEST_F(PoolReadBatch, ReadOnAConnectionClosedWhileIdleIsSentAgain) {
+    db::Settings s;
+    s.pool_size = 1;
+    auto pool = make_pool(s);
+    auto killer = make_pool(s);
+    warm_up(*pool);
+    const std::string victim(run(pool->run_in_tx(reader("test_anon", 0), kWhoAmI)).get(0, 3));
+    run(killer->query("select pg_terminate_backend($1::int, 5000)", {victim}));
+    Rows r = run(pool->run_in_tx(reader("test_user", 1), kWhoAmI));
+    EXPECT_EQ(r.get(0, 0), "test_user");
+    EXPECT_EQ(r.get(0, 1), "u1");
+    EXPECT_NE(std::string(r.get(0, 3)), victim);
     EXPECT_EQ(pool->stats().total, 1u);
 }
 

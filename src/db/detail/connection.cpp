@@ -111,8 +111,20 @@ Connection::~Connection() {
     if (conn_ != nullptr) PQfinish(conn_);
 }
 
-void Connection::fail(std::string_view what) {
+void Connection::drop_socket() {
+    if (socket_) {
+        socket_->release();
+        socket_.reset();
+    }
+}
+
+void Connection::mark_broken() {
     broken_ = true;
+    drop_socket();
+}
+
+void Connection::fail(std::string_view what) {
+    mark_broken();
     std::string msg(what);
     if (conn_ != nullptr) {
         std::string pq = PQerrorMessage(conn_);
@@ -135,12 +147,13 @@ void Connection::rebind_socket() {
 }
 
 Awaitable<void> Connection::wait(asio::posix::descriptor_base::wait_type type) {
+    if (!socket_) fail("connection is broken");
     if (!timed_out_) {
         auto [ec] = co_await socket_->async_wait(type, asio::as_tuple(asio::use_awaitable));
         if (ec && !timed_out_) fail("socket wait failed: " + ec.message());
     }
     if (timed_out_) {
-        broken_ = true;
+        mark_broken();
         Error e;
         e.status = 504;
         e.code = "db.timeout";
@@ -278,7 +291,10 @@ void Connection::queue(std::span<const Step> steps) {
     for (const Step& s : steps) send(s);
 }
 
-Awaitable<void> Connection::send_queued() { co_await flush(); }
+Awaitable<void> Connection::send_queued() {
+    if (broken_) fail("connection is broken");
+    co_await flush();
+}
 
 Awaitable<void> Connection::read_results(std::span<const Step> steps, std::span<ResultPtr> out) {
     for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -326,6 +342,7 @@ Awaitable<ResultPtr> Connection::simple(std::string_view sql, std::chrono::milli
 }
 
 Awaitable<bool> Connection::wait_input() {
+    if (!socket_) fail("connection is broken");
     auto [ec] = co_await socket_->async_wait(asio::posix::descriptor_base::wait_read,
                                              asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted) co_return false;

@@ -117,7 +117,8 @@ public:
         return now - released_at_ < std::chrono::seconds(1);
     }
     [[nodiscard]] bool broken() const { return broken_; }
-    void mark_broken() { broken_ = true; }
+    // Also forgets the socket at once (see drop_socket()).
+    void mark_broken();
     [[nodiscard]] bool idle() const;  // connected, no transaction open, no result pending
 
     StatementCache& statements() { return statements_; }
@@ -129,6 +130,10 @@ private:
     Awaitable<ResultPtr> next_result();
     void send(const Step& step);
     void rebind_socket();
+    // Takes the socket out of the reactor now. libpq closes it itself when it sees the
+    // connection fail, and its number can then be reused by the next connection this thread
+    // opens; forgetting it later (when this object dies) would unregister that one instead.
+    void drop_socket();
 
     boost::asio::any_io_executor ex_;
     PGconn* conn_ = nullptr;

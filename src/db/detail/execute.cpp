@@ -301,18 +301,34 @@ Awaitable<Rows> run_transaction(Connection& c, const TxContext& ctx, std::string
 }
 
 // The same implicit transaction, sent in the read batch this thread is gathering. Its Sync
-// ends it on the server whatever happens, so there is never anything to roll back here.
+// ends it on the server whatever happens, so there is never anything to roll back here. When
+// the batch's connection is lost before any answer to this read arrived (a connection the
+// server closed while it sat idle, or a batch cut short by an earlier read), the read goes
+// once more on another connection: it is read-only, so running it again changes nothing.
 Awaitable<Rows> run_batched_read(Shard& shard, const TxContext& ctx, std::string_view sql,
                                  const Params& params, std::chrono::milliseconds acquire_timeout,
                                  std::chrono::milliseconds timeout) {
     const bool authed = is_authenticated(ctx);
     const GucStatement gucs(ctx, /*read_only=*/true);
+    bool resent = false;
     for (int attempt = 0;; ++attempt) {
         ReadBatch* batch = co_await shard.join_read_batch(acquire_timeout, timeout);
         // Held past the batch: the statement cache is updated after the results are in.
         std::shared_ptr<Connection> conn = batch->connection();
         TxPipeline tx(*conn, ctx, gucs, /*implicit=*/true, /*rollback=*/false, sql, params);
-        auto results = co_await batch->submit(tx.p.all());
+        std::vector<ResultPtr> results;
+        bool unanswered = false, resend = false;
+        try {
+            results = co_await batch->submit(tx.p.all(), unanswered);
+        } catch (const ErrorException& e) {
+            if (!unanswered || resent || e.error().status != 503) throw;
+            log::debug("db: read batch lost its connection before answering; sending the read again");
+            resend = true;
+        }
+        if (resend) {
+            resent = true;
+            continue;
+        }
         const PGresult* err = tx.settle(*conn, results);
         if (!err) co_return Rows(results[tx.st.exec]);
         if (TxPipeline::drop_if_stale(*conn, gucs, sql, err) && attempt == 0) continue;

@@ -1,6 +1,8 @@
 // ReadBatch: gathering, one flush, results handed out in order.
 #include "db/detail/read_batch.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -26,7 +28,7 @@ ReadBatch::~ReadBatch() {
     }
 }
 
-Awaitable<std::vector<ResultPtr>> ReadBatch::submit(std::span<const Step> steps) {
+Awaitable<std::vector<ResultPtr>> ReadBatch::submit(std::span<const Step> steps, bool& unanswered) {
     if (sealed_) throw ErrorException(Error::internal_error("read batch joined after it was sent"));
     conn_->queue(steps);  // a failure here marks the connection broken: the whole batch fails
     lease_.shard()->batched_reads.fetch_add(1, std::memory_order_relaxed);
@@ -36,6 +38,7 @@ Awaitable<std::vector<ResultPtr>> ReadBatch::submit(std::span<const Step> steps)
     entries_.push_back(&e);
     co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
         [&e](auto handler) { e.resume.emplace(std::move(handler)); }, asio::use_awaitable);
+    unanswered = e.unanswered;
     if (e.error) std::rethrow_exception(e.error);
     co_return std::move(e.results);
 }
@@ -43,6 +46,12 @@ Awaitable<std::vector<ResultPtr>> ReadBatch::submit(std::span<const Step> steps)
 void ReadBatch::deliver(std::size_t index, std::exception_ptr error) {
     Entry& e = *entries_[index];
     entries_[index] = nullptr;  // the caller's frame, and the Entry in it, may go from now on
+    // Unanswered: nothing but errors libpq made up itself (they carry no SQLSTATE).
+    if (error) {
+        e.unanswered = std::all_of(e.results.begin(), e.results.end(), [](const ResultPtr& r) {
+            return !r || (is_error(r.get()) && result_sqlstate(r.get()).empty());
+        });
+    }
     e.error = std::move(error);
     auto resume = std::move(*e.resume);
     e.resume.reset();

@@ -36,9 +36,10 @@ public:
 
     // Queues the steps (one or more Sync-terminated segments) and waits for their results.
     // Call without suspending after Shard::join_read_batch() returned this batch. Throws when
-    // the connection fails (503) or the deadline passes (504); server errors come back as
-    // error results, as from Connection::pipeline().
-    Awaitable<std::vector<ResultPtr>> submit(std::span<const Step> steps);
+    // the connection fails (503) or the deadline passes (504), and then sets `unanswered` if not
+    // one result of these steps had arrived; server errors come back as error results, as from
+    // Connection::pipeline().
+    Awaitable<std::vector<ResultPtr>> submit(std::span<const Step> steps, bool& unanswered);
 
     // The batch's life, spawned by the shard that opened it: waits a few turns of the event
     // loop so the other requests ready now can join, closes the batch to newcomers, sends it and
@@ -50,6 +51,7 @@ private:
         std::span<const Step> steps;
         std::vector<ResultPtr> results;
         std::exception_ptr error;
+        bool unanswered = false;
         std::optional<boost::asio::any_completion_handler<void()>> resume;
     };
     void deliver(std::size_t index, std::exception_ptr error);

@@ -141,7 +141,7 @@ Awaitable<Lease> Shard::open_connection() {
     co_return Lease(this, std::move(conn));
 }
 
-Awaitable<Lease> Shard::acquire(std::chrono::milliseconds timeout) {
+Awaitable<Lease> Shard::acquire(std::chrono::milliseconds timeout, bool always_check) {
     const auto deadline = Clock::now() + timeout;
     for (;;) {
         if (closed_) throw ErrorException(unavailable_error("connection pool is closed"));
@@ -150,7 +150,8 @@ Awaitable<Lease> Shard::acquire(std::chrono::milliseconds timeout) {
             idle_.pop_back();
             --idle_count;
             ++in_use;
-            if (conn->recently_released(Clock::now()) || conn->alive()) co_return Lease(this, std::move(conn));
+            const bool trusted = !always_check && conn->recently_released(Clock::now());
+            if (trusted || conn->alive()) co_return Lease(this, std::move(conn));
             --in_use;
             drop(std::move(conn));  // server restarted or killed it while idle
         }
@@ -192,7 +193,9 @@ namespace basalt::db::detail {
 Awaitable<ReadBatch*> Shard::join_read_batch(std::chrono::milliseconds acquire_timeout,
                                              std::chrono::milliseconds timeout) {
     if (gathering_ != nullptr) co_return gathering_;
-    Lease lease = co_await acquire(acquire_timeout);
+    // One recv per batch, not per request: every batch checks its connection, so one the
+    // server closed while idle is replaced instead of failing a whole batch.
+    Lease lease = co_await acquire(acquire_timeout, /*always_check=*/true);
     // Another request may have opened one while this one waited: join it, give the lease back.
     if (gathering_ != nullptr) co_return gathering_;
     auto batch = std::make_shared<ReadBatch>(std::move(lease), timeout);

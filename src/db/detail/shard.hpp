@@ -61,7 +61,9 @@ public:
 
     // An idle connection, a new one (lazily, while below the limit), or the next one released
     // within `timeout`. Throws 503 db.unavailable (down / backing off) or db.pool_timeout.
-    Awaitable<Lease> acquire(std::chrono::milliseconds timeout);
+    // An idle connection is checked for a server-side close (one recv) unless it was given
+    // back within the last second; `always_check` checks it anyway.
+    Awaitable<Lease> acquire(std::chrono::milliseconds timeout, bool always_check = false);
 
     // The read batch gathering on this thread now (read_batch.hpp), or a new one on a
     // connection acquired within `acquire_timeout` whose round trip gets `timeout`. Submit to it
