@@ -102,7 +102,9 @@ Awaitable<Rows> Pool::run_in_tx(const TxContext& ctx, std::string_view sql, Para
                                 bool rollback) {
     impl_->check_open();
     auto& shard = impl_->shard_for(co_await asio::this_coro::executor);
-    if (ctx.read_only && !rollback && impl_->settings.batch_reads) {
+    // Read batching (detail/read_batch.hpp) for implicit reads this thread has seen to be fast.
+    const bool batching = ctx.read_only && !rollback && impl_->settings.batch_reads;
+    if (batching && shard.read_times.batchable(sql)) {
         if (!shard.roles.allowed_from_cache(ctx)) {
             auto lease = co_await shard.acquire(impl_->acquire_timeout());
             co_await shard.roles.check(*lease, ctx, impl_->op_timeout());
@@ -112,8 +114,16 @@ Awaitable<Rows> Pool::run_in_tx(const TxContext& ctx, std::string_view sql, Para
     }
     auto lease = co_await shard.acquire(impl_->acquire_timeout());
     co_await shard.roles.check(*lease, ctx, impl_->op_timeout());
-    co_return co_await detail::run_transaction(*lease, ctx, sql, params, rollback,
-                                               impl_->op_timeout());
+    // Timed whether it succeeds or not: a read failing fast (or timing out) is known too.
+    struct Timing {
+        detail::ReadTimes* times;
+        std::string_view sql;
+        std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+        ~Timing() {
+            if (times) times->record(sql, std::chrono::steady_clock::now() - started);
+        }
+    } timing{batching ? &shard.read_times : nullptr, sql};
+    co_return co_await detail::run_transaction(*lease, ctx, sql, params, rollback, impl_->op_timeout());
 }
 
 Awaitable<std::unique_ptr<Pool::Transaction>> Pool::begin(const TxContext& ctx) {

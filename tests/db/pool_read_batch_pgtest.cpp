@@ -1,6 +1,7 @@
 // Read batching (db/detail/read_batch.hpp): read-only requests started in the same turn of the
 // event loop share one connection and one flush, yet each keeps its own role, claims,
 // settings, result and error, and a lost connection fails only the batch it carried.
+#include <chrono>
 #include <optional>
 #include <set>
 #include <string>
@@ -75,14 +76,24 @@ protected:
         return out;
     }
 
-    // One read per role first: the connection exists and the role verdicts are cached, so
-    // nothing in the measured turn has to wait for anything else.
-    void warm_up(db::Pool& pool) {
-        for (const char* role : {"test_anon", "test_user"}) run(pool.run_in_tx(reader(role, 0), "select 1"));
+    // One read per role and statement first: the connection exists, the role verdicts are
+    // cached and each statement has been seen to be fast (only those are batched), so nothing
+    // in the measured turn has to wait for anything else.
+    void warm_up(db::Pool& pool, std::initializer_list<std::string_view> statements = {}) {
+        for (const char* role : {"test_anon", "test_user"}) {
+            run(pool.run_in_tx(reader(role, 0), "select 1"));
+            for (auto sql : statements) {
+                try {
+                    run(pool.run_in_tx(reader(role, 0), std::string(sql)));
+                } catch (const ErrorException&) {
+                    // a statement meant to fail is learnt all the same
+                }
+            }
+        }
     }
 };
 
-constexpr const char* kWhoAmI =
+constexpr std::string_view kWhoAmI =
     "select current_user, current_setting('request.jwt.claims')::json->>'sub',"
     " current_setting('request.path'), pg_backend_pid(), current_setting('transaction_read_only')";
 
@@ -90,7 +101,7 @@ TEST_F(PoolReadBatch, ConcurrentReadsShareOneRoundTripButKeepTheirOwnSettings) {
     db::Settings s;
     s.pool_size = 4;
     auto pool = make_pool(s);
-    warm_up(*pool);
+    warm_up(*pool, {kWhoAmI});
     const auto before = pool->stats();
     std::vector<std::pair<TxContext, std::string>> reads;
     for (int i = 0; i < 20; ++i) reads.emplace_back(reader(i % 2 ? "test_user" : "test_anon", i), kWhoAmI);
@@ -119,17 +130,21 @@ TEST_F(PoolReadBatch, ConcurrentReadsShareOneRoundTripButKeepTheirOwnSettings) {
     EXPECT_EQ(left.get(0, 2), "off");
 }
 
+constexpr std::string_view kDivideByZero = "select 1 / (id - id) from item";
+constexpr std::string_view kHidden = "select * from hidden";
+constexpr std::string_view kInsert = "insert into item values (9, 'x') returning id";
+
 TEST_F(PoolReadBatch, AFailedReadDoesNotDisturbTheOthersInItsBatch) {
     auto pool = make_pool();
-    warm_up(*pool);
+    warm_up(*pool, {kWhoAmI, kDivideByZero, kHidden, kInsert});
     const auto before = pool->stats();
     std::vector<std::pair<TxContext, std::string>> reads;
     for (int i = 0; i < 8; ++i) {
-        std::string sql = kWhoAmI;
-        if (i == 2) sql = "select 1 / (id - id) from item";  // 22012 division by zero
-        if (i == 4) sql = "select * from hidden";            // 42501, anonymous: 401
-        if (i == 5) sql = "select * from hidden";            // 42501, signed in: 403
-        if (i == 6) sql = "insert into item values (9, 'x') returning id";  // read-only: 25006
+        std::string sql(kWhoAmI);
+        if (i == 2) sql = kDivideByZero;  // 22012 division by zero
+        if (i == 4) sql = kHidden;        // 42501, anonymous: 401
+        if (i == 5) sql = kHidden;        // 42501, signed in: 403
+        if (i == 6) sql = kInsert;        // read-only: 25006
         reads.emplace_back(reader(i % 2 ? "test_user" : "test_anon", i), sql);
     }
     auto out = run_together(*pool, reads);
@@ -158,8 +173,8 @@ TEST_F(PoolReadBatch, ReadsOfABatchShareAndRefreshPreparedStatements) {
     db::Settings s;
     s.pool_size = 1;
     auto pool = make_pool(s);
-    warm_up(*pool);
     const std::string sql = "select * from item order by id";
+    warm_up(*pool, {sql});
     std::vector<std::pair<TxContext, std::string>> reads;
     for (int i = 0; i < 4; ++i) reads.emplace_back(reader("test_anon", i), sql);
     for (const auto& o : run_together(*pool, reads)) {
@@ -178,10 +193,15 @@ TEST_F(PoolReadBatch, StatementTimeoutFailsOnlyTheSlowRead) {
     db::Settings s;
     s.statement_timeout_ms = 200;
     auto pool = make_pool(s);
-    warm_up(*pool);
+    // One statement for all four, slow only for request 1 (a fast one as far as batching knows).
+    const std::string sql = std::string(kWhoAmI) +
+                            ", pg_sleep(case current_setting('request.path') when '/p1' then 2 else 0 end)";
+    warm_up(*pool, {sql});
     std::vector<std::pair<TxContext, std::string>> reads;
-    for (int i = 0; i < 4; ++i) reads.emplace_back(reader("test_anon", i), i == 1 ? "select pg_sleep(2)" : kWhoAmI);
+    for (int i = 0; i < 4; ++i) reads.emplace_back(reader("test_anon", i), sql);
+    const auto before = pool->stats();
     auto out = run_together(*pool, reads);
+    EXPECT_EQ(pool->stats().read_batches - before.read_batches, 1u);
     ASSERT_TRUE(out[1].error);
     EXPECT_EQ(out[1].error->code, "57014");
     EXPECT_EQ(out[1].error->status, 504);
@@ -198,12 +218,18 @@ TEST_F(PoolReadBatch, LostConnectionFailsTheRunningReadAndResendsTheUnanswered) 
     db::Settings s;
     s.pool_size = 1;
     auto pool = make_pool(s);
-    warm_up(*pool);
-    TxContext own;  // no role: the pool's login may end its own backend
+    // No role: the pool's login may end its own backend; it does so only for request.path /kill.
+    TxContext own;
     own.read_only = true;
+    const std::string kill =
+        "select case current_setting('request.path') when '/kill' then pg_terminate_backend(pg_backend_pid()) end";
+    own.settings = {{"request.path", "/spare"}};
+    run(pool->run_in_tx(own, kill));
+    warm_up(*pool, {kWhoAmI});
+    own.settings = {{"request.path", "/kill"}};
     std::vector<std::pair<TxContext, std::string>> reads;
     reads.emplace_back(reader("test_anon", 0), kWhoAmI);
-    reads.emplace_back(own, "select pg_terminate_backend(pg_backend_pid())");
+    reads.emplace_back(own, kill);
     reads.emplace_back(reader("test_anon", 2), kWhoAmI);
     reads.emplace_back(reader("test_user", 3), kWhoAmI);
     auto out = run_together(*pool, reads);
@@ -225,7 +251,7 @@ TEST_F(PoolReadBatch, ReadOnAConnectionClosedWhileIdleIsSentAgain) {
     s.pool_size = 1;
     auto pool = make_pool(s);
     auto killer = make_pool(s);
-    warm_up(*pool);
+    warm_up(*pool, {kWhoAmI});
     const std::string victim(run(pool->run_in_tx(reader("test_anon", 0), kWhoAmI)).get(0, 3));
     run(killer->query("select pg_terminate_backend($1::int, 5000)", {victim}));
     Rows r = run(pool->run_in_tx(reader("test_user", 1), kWhoAmI));
@@ -235,14 +261,36 @@ TEST_F(PoolReadBatch, ReadOnAConnectionClosedWhileIdleIsSentAgain) {
     EXPECT_EQ(pool->stats().total, 1u);
 }
 
+// Reads of one batch run one after another: a statement seen to be slow is never batched, so
+// slow reads that arrive together still run side by side.
+TEST_F(PoolReadBatch, SlowReadsAreNotBatched) {
+    db::Settings s;
+    s.pool_size = 4;
+    auto pool = make_pool(s);
+    const std::string slow = "select pg_sleep(0.3), current_setting('request.path')";
+    warm_up(*pool, {slow});
+    const auto before = pool->stats();
+    std::vector<std::pair<TxContext, std::string>> reads;
+    for (int i = 0; i < 4; ++i) reads.emplace_back(reader("test_user", i), slow);
+    const auto started = std::chrono::steady_clock::now();
+    auto out = run_together(*pool, reads);
+    const auto took = std::chrono::steady_clock::now() - started;
+    for (int i = 0; i < 4; ++i) {
+        ASSERT_TRUE(out[i].rows) << i;
+        EXPECT_EQ(out[i].rows->get(0, 1), "/p" + std::to_string(i));
+    }
+    EXPECT_EQ(pool->stats().read_batches, before.read_batches);
+    EXPECT_LT(took, std::chrono::milliseconds(1000));  // one after another would take 1.2 s
+}
+
 TEST_F(PoolReadBatch, SwitchedOffEveryReadGetsAConnectionOfItsOwn) {
     db::Settings s;
     s.pool_size = 3;
     s.batch_reads = false;
     auto pool = make_pool(s);
-    warm_up(*pool);
+    warm_up(*pool, {kWhoAmI});
     std::vector<std::pair<TxContext, std::string>> reads;
-    for (int i = 0; i < 6; ++i) reads.emplace_back(reader("test_user", i), kWhoAmI);
+    for (int i = 0; i < 6; ++i) reads.emplace_back(reader("test_user", i), std::string(kWhoAmI));
     std::set<std::string> backends;
     for (const auto& o : run_together(*pool, reads)) {
         ASSERT_TRUE(o.rows);

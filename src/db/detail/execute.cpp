@@ -316,19 +316,15 @@ Awaitable<Rows> run_batched_read(Shard& shard, const TxContext& ctx, std::string
         // Held past the batch: the statement cache is updated after the results are in.
         std::shared_ptr<Connection> conn = batch->connection();
         TxPipeline tx(*conn, ctx, gucs, /*implicit=*/true, /*rollback=*/false, sql, params);
-        std::vector<ResultPtr> results;
-        bool unanswered = false, resend = false;
-        try {
-            results = co_await batch->submit(tx.p.all(), unanswered);
-        } catch (const ErrorException& e) {
-            if (!unanswered || resent || e.error().status != 503) throw;
+        ReadBatch::Outcome out = co_await batch->submit(tx.p.all());
+        if (out.error) {
+            if (!out.unanswered || resent) std::rethrow_exception(out.error);
             log::debug("db: read batch lost its connection before answering; sending the read again");
-            resend = true;
-        }
-        if (resend) {
             resent = true;
             continue;
         }
+        shard.read_times.record(sql, out.took);
+        const auto& results = out.results;
         const PGresult* err = tx.settle(*conn, results);
         if (!err) co_return Rows(results[tx.st.exec]);
         if (TxPipeline::drop_if_stale(*conn, gucs, sql, err) && attempt == 0) continue;

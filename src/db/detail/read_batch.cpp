@@ -28,31 +28,30 @@ ReadBatch::~ReadBatch() {
     }
 }
 
-Awaitable<std::vector<ResultPtr>> ReadBatch::submit(std::span<const Step> steps, bool& unanswered) {
+Awaitable<ReadBatch::Outcome> ReadBatch::submit(std::span<const Step> steps) {
     if (sealed_) throw ErrorException(Error::internal_error("read batch joined after it was sent"));
     conn_->queue(steps);  // a failure here marks the connection broken: the whole batch fails
     lease_.shard()->batched_reads.fetch_add(1, std::memory_order_relaxed);
     Entry e;
     e.steps = steps;
-    e.results.resize(steps.size());
+    e.outcome.results.resize(steps.size());
     entries_.push_back(&e);
     co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
         [&e](auto handler) { e.resume.emplace(std::move(handler)); }, asio::use_awaitable);
-    unanswered = e.unanswered;
-    if (e.error) std::rethrow_exception(e.error);
-    co_return std::move(e.results);
+    co_return std::move(e.outcome);
 }
 
 void ReadBatch::deliver(std::size_t index, std::exception_ptr error) {
     Entry& e = *entries_[index];
     entries_[index] = nullptr;  // the caller's frame, and the Entry in it, may go from now on
+    auto& results = e.outcome.results;
     // Unanswered: nothing but errors libpq made up itself (they carry no SQLSTATE).
     if (error) {
-        e.unanswered = std::all_of(e.results.begin(), e.results.end(), [](const ResultPtr& r) {
+        e.outcome.unanswered = std::all_of(results.begin(), results.end(), [](const ResultPtr& r) {
             return !r || (is_error(r.get()) && result_sqlstate(r.get()).empty());
         });
     }
-    e.error = std::move(error);
+    e.outcome.error = std::move(error);
     auto resume = std::move(*e.resume);
     e.resume.reset();
     // Posted, not called: the caller resumes on its own turn, not inside this reader.
@@ -76,9 +75,13 @@ Awaitable<void> ReadBatch::run(std::shared_ptr<ReadBatch> self, Shard* shard) {
     try {
         Connection::Deadline deadline(c, self->timeout_);
         co_await c.send_queued();
+        auto last_answer = std::chrono::steady_clock::now();
         for (; next < entries.size(); ++next) {
             Entry& e = *entries[next];
-            co_await c.read_results(e.steps, e.results);
+            co_await c.read_results(e.steps, e.outcome.results);
+            const auto now = std::chrono::steady_clock::now();
+            e.outcome.took = now - last_answer;
+            last_answer = now;
             self->deliver(next, nullptr);
         }
         c.end_pipeline();

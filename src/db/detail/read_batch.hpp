@@ -34,12 +34,15 @@ public:
     // caller may still update that cache after the batch has given the connection back.
     [[nodiscard]] const std::shared_ptr<Connection>& connection() const { return conn_; }
 
+    struct Outcome {
+        std::vector<ResultPtr> results;   // one per step; server errors are error results
+        std::exception_ptr error;         // the connection failed (503) or the deadline passed (504)
+        bool unanswered = false;          // with error: not one result of these steps had come
+        std::chrono::nanoseconds took{};  // from the previous read's last answer (or the send)
+    };
     // Queues the steps (one or more Sync-terminated segments) and waits for their results.
-    // Call without suspending after Shard::join_read_batch() returned this batch. Throws when
-    // the connection fails (503) or the deadline passes (504), and then sets `unanswered` if not
-    // one result of these steps had arrived; server errors come back as error results, as from
-    // Connection::pipeline().
-    Awaitable<std::vector<ResultPtr>> submit(std::span<const Step> steps, bool& unanswered);
+    // Call without suspending after Shard::join_read_batch() returned this batch.
+    Awaitable<Outcome> submit(std::span<const Step> steps);
 
     // The batch's life, spawned by the shard that opened it: waits a few turns of the event
     // loop so the other requests ready now can join, closes the batch to newcomers, sends it and
@@ -49,9 +52,7 @@ public:
 private:
     struct Entry {
         std::span<const Step> steps;
-        std::vector<ResultPtr> results;
-        std::exception_ptr error;
-        bool unanswered = false;
+        Outcome outcome;
         std::optional<boost::asio::any_completion_handler<void()>> resume;
     };
     void deliver(std::size_t index, std::exception_ptr error);

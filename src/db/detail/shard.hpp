@@ -16,6 +16,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "db/detail/connection.hpp"
+#include "db/detail/read_times.hpp"
 #include "db/detail/role_guard.hpp"
 
 namespace basalt::db::detail {
@@ -84,6 +85,7 @@ public:
     std::atomic<std::size_t> total{0}, in_use{0}, idle_count{0}, waiting{0};
     std::atomic<std::uint64_t> read_batches{0}, batched_reads{0};
     RoleGuard roles;  // which request roles are allowed (shard thread only)
+    ReadTimes read_times;  // which reads are fast enough to batch (shard thread only)
 
 private:
     friend class Lease;
