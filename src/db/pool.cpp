@@ -115,14 +115,7 @@ Awaitable<Rows> Pool::run_in_tx(const TxContext& ctx, std::string_view sql, Para
     auto lease = co_await shard.acquire(impl_->acquire_timeout());
     co_await shard.roles.check(*lease, ctx, impl_->op_timeout());
     // Timed whether it succeeds or not: a read failing fast (or timing out) is known too.
-    struct Timing {
-        detail::ReadTimes* times;
-        std::string_view sql;
-        std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-        ~Timing() {
-            if (times) times->record(sql, std::chrono::steady_clock::now() - started);
-        }
-    } timing{batching ? &shard.read_times : nullptr, sql};
+    const detail::ReadTimes::Stopwatch timing(batching ? &shard.read_times : nullptr, sql);
     co_return co_await detail::run_transaction(*lease, ctx, sql, params, rollback, impl_->op_timeout());
 }
 

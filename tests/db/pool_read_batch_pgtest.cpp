@@ -58,9 +58,17 @@ protected:
         return ctx;
     }
 
+    using Reads = std::vector<std::pair<TxContext, std::string>>;
+    // n reads of one statement, read i with claims sub u<i> and request.path /p<i>.
+    static Reads reads_of(const char* role, std::string_view sql, int n) {
+        Reads reads;
+        for (int i = 0; i < n; ++i) reads.emplace_back(reader(role, i), std::string(sql));
+        return reads;
+    }
+
     // Starts every read before the event loop runs (so they reach the pool in one turn) and
     // runs the loop until all have finished.
-    std::vector<Outcome> run_together(db::Pool& pool, const std::vector<std::pair<TxContext, std::string>>& reads) {
+    std::vector<Outcome> run_together(db::Pool& pool, const Reads& reads) {
         std::vector<Outcome> out(reads.size());
         for (std::size_t i = 0; i < reads.size(); ++i) {
             boost::asio::co_spawn(io_, read_into(&pool, reads[i].first, reads[i].second, &out[i]),
@@ -103,7 +111,7 @@ TEST_F(PoolReadBatch, ConcurrentReadsShareOneRoundTripButKeepTheirOwnSettings) {
     auto pool = make_pool(s);
     warm_up(*pool, {kWhoAmI});
     const auto before = pool->stats();
-    std::vector<std::pair<TxContext, std::string>> reads;
+    Reads reads;
     for (int i = 0; i < 20; ++i) reads.emplace_back(reader(i % 2 ? "test_user" : "test_anon", i), kWhoAmI);
     auto out = run_together(*pool, reads);
 
@@ -138,7 +146,7 @@ TEST_F(PoolReadBatch, AFailedReadDoesNotDisturbTheOthersInItsBatch) {
     auto pool = make_pool();
     warm_up(*pool, {kWhoAmI, kDivideByZero, kHidden, kInsert});
     const auto before = pool->stats();
-    std::vector<std::pair<TxContext, std::string>> reads;
+    Reads reads;
     for (int i = 0; i < 8; ++i) {
         std::string sql(kWhoAmI);
         if (i == 2) sql = kDivideByZero;  // 22012 division by zero
@@ -175,8 +183,7 @@ TEST_F(PoolReadBatch, ReadsOfABatchShareAndRefreshPreparedStatements) {
     auto pool = make_pool(s);
     const std::string sql = "select * from item order by id";
     warm_up(*pool, {sql});
-    std::vector<std::pair<TxContext, std::string>> reads;
-    for (int i = 0; i < 4; ++i) reads.emplace_back(reader("test_anon", i), sql);
+    const Reads reads = reads_of("test_anon", sql, 4);
     for (const auto& o : run_together(*pool, reads)) {
         ASSERT_TRUE(o.rows);
         EXPECT_EQ(o.rows->columns(), 2);
@@ -197,8 +204,7 @@ TEST_F(PoolReadBatch, StatementTimeoutFailsOnlyTheSlowRead) {
     const std::string sql = std::string(kWhoAmI) +
                             ", pg_sleep(case current_setting('request.path') when '/p1' then 2 else 0 end)";
     warm_up(*pool, {sql});
-    std::vector<std::pair<TxContext, std::string>> reads;
-    for (int i = 0; i < 4; ++i) reads.emplace_back(reader("test_anon", i), sql);
+    const Reads reads = reads_of("test_anon", sql, 4);
     const auto before = pool->stats();
     auto out = run_together(*pool, reads);
     EXPECT_EQ(pool->stats().read_batches - before.read_batches, 1u);
@@ -227,7 +233,7 @@ TEST_F(PoolReadBatch, LostConnectionFailsTheRunningReadAndResendsTheUnanswered) 
     run(pool->run_in_tx(own, kill));
     warm_up(*pool, {kWhoAmI});
     own.settings = {{"request.path", "/kill"}};
-    std::vector<std::pair<TxContext, std::string>> reads;
+    Reads reads;
     reads.emplace_back(reader("test_anon", 0), kWhoAmI);
     reads.emplace_back(own, kill);
     reads.emplace_back(reader("test_anon", 2), kWhoAmI);
@@ -270,8 +276,7 @@ TEST_F(PoolReadBatch, SlowReadsAreNotBatched) {
     const std::string slow = "select pg_sleep(0.3), current_setting('request.path')";
     warm_up(*pool, {slow});
     const auto before = pool->stats();
-    std::vector<std::pair<TxContext, std::string>> reads;
-    for (int i = 0; i < 4; ++i) reads.emplace_back(reader("test_user", i), slow);
+    const Reads reads = reads_of("test_user", slow, 4);
     const auto started = std::chrono::steady_clock::now();
     auto out = run_together(*pool, reads);
     const auto took = std::chrono::steady_clock::now() - started;
@@ -289,8 +294,7 @@ TEST_F(PoolReadBatch, SwitchedOffEveryReadGetsAConnectionOfItsOwn) {
     s.batch_reads = false;
     auto pool = make_pool(s);
     warm_up(*pool, {kWhoAmI});
-    std::vector<std::pair<TxContext, std::string>> reads;
-    for (int i = 0; i < 6; ++i) reads.emplace_back(reader("test_user", i), std::string(kWhoAmI));
+    const Reads reads = reads_of("test_user", kWhoAmI, 6);
     std::set<std::string> backends;
     for (const auto& o : run_together(*pool, reads)) {
         ASSERT_TRUE(o.rows);

@@ -320,7 +320,7 @@ Awaitable<std::vector<ResultPtr>> Connection::pipeline(std::span<const Step> ste
     Deadline deadline(*this, timeout);
     start_pipeline();
     queue(steps);
-    co_await flush();
+    co_await send_queued();
     std::vector<ResultPtr> results(steps.size());
     co_await read_results(steps, results);
     end_pipeline();

@@ -13,8 +13,8 @@ namespace basalt::db::detail {
 namespace asio = boost::asio;
 
 ReadBatch::ReadBatch(Lease lease, std::chrono::milliseconds timeout)
-    : lease_(std::move(lease)), conn_(lease_.shared()), timeout_(timeout) {
-    conn_->start_pipeline();
+    : lease_(std::move(lease)), timeout_(timeout) {
+    lease_->start_pipeline();
 }
 
 ReadBatch::~ReadBatch() {
@@ -30,7 +30,7 @@ ReadBatch::~ReadBatch() {
 
 Awaitable<ReadBatch::Outcome> ReadBatch::submit(std::span<const Step> steps) {
     if (sealed_) throw ErrorException(Error::internal_error("read batch joined after it was sent"));
-    conn_->queue(steps);  // a failure here marks the connection broken: the whole batch fails
+    lease_->queue(steps);  // a failure here marks the connection broken: the whole batch fails
     lease_.shard()->batched_reads.fetch_add(1, std::memory_order_relaxed);
     Entry e;
     e.steps = steps;
@@ -58,7 +58,7 @@ void ReadBatch::deliver(std::size_t index, std::exception_ptr error) {
     asio::post(lease_.shard()->executor(), std::move(resume));
 }
 
-Awaitable<void> ReadBatch::run(std::shared_ptr<ReadBatch> self, Shard* shard) {
+Awaitable<void> ReadBatch::run(std::shared_ptr<ReadBatch> self) {
     // Turns of the event loop before sending: each lets the requests queued on this thread
     // join, and between turns the loop polls its sockets without blocking, so requests that
     // arrived meanwhile join too. Six made the fullest batches in bench/rest (two: ~6% fewer
@@ -67,9 +67,9 @@ Awaitable<void> ReadBatch::run(std::shared_ptr<ReadBatch> self, Shard* shard) {
     constexpr int kGatherTurns = 6;
     const auto ex = co_await asio::this_coro::executor;
     for (int turn = 0; turn < kGatherTurns; ++turn) co_await asio::post(ex, asio::use_awaitable);
-    shard->seal_read_batch(self.get());
+    self->lease_.shard()->seal_read_batch(self.get());
     self->sealed_ = true;
-    Connection& c = *self->conn_;
+    Connection& c = *self->lease_;
     auto& entries = self->entries_;
     std::size_t next = 0;
     try {

@@ -32,7 +32,7 @@ public:
 
     // The batch's connection: build the steps against its statement cache. Shared, so the
     // caller may still update that cache after the batch has given the connection back.
-    [[nodiscard]] const std::shared_ptr<Connection>& connection() const { return conn_; }
+    [[nodiscard]] const std::shared_ptr<Connection>& connection() const { return lease_.shared(); }
 
     struct Outcome {
         std::vector<ResultPtr> results;   // one per step; server errors are error results
@@ -47,7 +47,7 @@ public:
     // The batch's life, spawned by the shard that opened it: waits a few turns of the event
     // loop so the other requests ready now can join, closes the batch to newcomers, sends it and
     // hands each request its results as soon as they have arrived.
-    static Awaitable<void> run(std::shared_ptr<ReadBatch> self, Shard* shard);
+    static Awaitable<void> run(std::shared_ptr<ReadBatch> self);
 
 private:
     struct Entry {
@@ -58,7 +58,6 @@ private:
     void deliver(std::size_t index, std::exception_ptr error);
 
     Lease lease_;
-    std::shared_ptr<Connection> conn_;
     std::chrono::milliseconds timeout_;
     std::vector<Entry*> entries_;  // each lives in its waiting caller's frame; null once delivered
     bool sealed_ = false;

@@ -38,6 +38,23 @@ public:
         it->second = us < it->second ? us : it->second + (us - it->second) / 8.0;
     }
 
+    // Records the time from its construction to its destruction for `sql` (nothing when
+    // `times` is null), so a read that throws is measured too.
+    class Stopwatch {
+    public:
+        Stopwatch(ReadTimes* times, std::string_view sql) : times_(times), sql_(sql) {}
+        ~Stopwatch() {
+            if (times_) times_->record(sql_, std::chrono::steady_clock::now() - started_);
+        }
+        Stopwatch(const Stopwatch&) = delete;
+        Stopwatch& operator=(const Stopwatch&) = delete;
+
+    private:
+        ReadTimes* times_;
+        std::string_view sql_;
+        std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    };
+
 private:
     struct Hash {
         using is_transparent = void;

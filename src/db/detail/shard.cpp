@@ -186,10 +186,6 @@ Awaitable<Lease> Shard::acquire(std::chrono::milliseconds timeout, bool always_c
     throw ErrorException(std::move(e));
 }
 
-}  // namespace basalt::db::detail
-
-namespace basalt::db::detail {
-
 Awaitable<ReadBatch*> Shard::join_read_batch(std::chrono::milliseconds acquire_timeout,
                                              std::chrono::milliseconds timeout) {
     if (gathering_ != nullptr) co_return gathering_;
@@ -201,7 +197,7 @@ Awaitable<ReadBatch*> Shard::join_read_batch(std::chrono::milliseconds acquire_t
     auto batch = std::make_shared<ReadBatch>(std::move(lease), timeout);
     gathering_ = batch.get();
     read_batches.fetch_add(1, std::memory_order_relaxed);
-    asio::co_spawn(ex_, ReadBatch::run(std::move(batch), this), asio::detached);
+    asio::co_spawn(ex_, ReadBatch::run(std::move(batch)), asio::detached);
     co_return gathering_;
 }
 
